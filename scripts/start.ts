@@ -1,0 +1,91 @@
+/**
+ * `npm start`: the local stack in one command. Temporal dev server (SQLite file under DATA_DIR, UI, our
+ * search attributes) and the worker; Ctrl-C stops everything this started.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { config, ConfigError } from '../src/config.js';
+import { PortTakenError, startDevServer, stopProcess, type DevServer } from '../src/devstack/dev-server.js';
+import { portInUse, waitFor } from '../src/devstack/ports.js';
+import { ensureTemporalCli } from '../src/devstack/temporal-cli.js';
+
+const say = (line: string) => console.log(`[start] ${line}`);
+const tsx = path.resolve('node_modules/.bin/tsx');
+
+interface Service {
+  name: string;
+  process: ChildProcess;
+}
+
+const services: Service[] = [];
+let devServer: DevServer | undefined;
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping...');
+    // Reverse order: workers finish their tasks before the server goes away.
+    for (const service of [...services].reverse()) await stopProcess(service.process);
+    await devServer?.stop();
+    say('stopped');
+  }
+  process.exit(code);
+}
+
+function startService(name: string, script: string, env: Record<string, string>): Service {
+  const child = spawn(tsx, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[start] ${name} exited (${signal ?? `code ${code}`}); stopping the stack`);
+      void stopAll(1);
+    }
+  });
+  const service = { name, process: child };
+  services.push(service);
+  return service;
+}
+
+async function main(): Promise<void> {
+  const cfg = config();
+  const dataDir = path.resolve(cfg.DATA_DIR);
+  for (const [port, variable] of [[cfg.WORKER_HEALTH_PORT, 'WORKER_HEALTH_PORT']] as const) {
+    if (await portInUse(port)) throw new PortTakenError(port, variable);
+  }
+  const cli = await ensureTemporalCli(say);
+  say(`Temporal CLI ${cli.version} (${cli.source}: ${cli.path})`);
+
+  devServer = await startDevServer({
+    cliPath: cli.path,
+    port: cfg.TEMPORAL_GRPC_PORT,
+    uiPort: cfg.TEMPORAL_UI_PORT,
+    namespace: cfg.TEMPORAL_NAMESPACE,
+    dbFile: path.join(dataDir, 'temporal.db'),
+    logFile: path.join(dataDir, 'temporal.log'),
+  });
+  const env = { TEMPORAL_ADDRESS: devServer.address, TEMPORAL_NAMESPACE: devServer.namespace };
+  startService('worker', 'src/worker/main.ts', env);
+  await waitFor('worker', () => portInUse(cfg.WORKER_HEALTH_PORT), 120_000);
+
+  console.log(
+    [
+      '',
+      'payouts local stack is up',
+      `  Temporal gRPC    ${devServer.address} (namespace ${devServer.namespace})`,
+      `  Temporal UI      ${devServer.uiUrl}`,
+      `  worker health    http://localhost:${cfg.WORKER_HEALTH_PORT}/healthz (task queue ${cfg.PAYOUTS_TASK_QUEUE})`,
+      `  data             ${dataDir} (Temporal database: temporal.db, server log: temporal.log)`,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+main().catch(async (err: unknown) => {
+  if (err instanceof ConfigError || err instanceof PortTakenError) console.error(`[start] ${err.message}`);
+  else console.error(`[start] ${err instanceof Error ? err.message : String(err)}`);
+  await stopAll(1);
+});

@@ -1,0 +1,68 @@
+/**
+ * The one contract every payment provider implements. Activities and workflows depend on this and on
+ * nothing provider-specific. Providers never import Temporal: they throw the errors in ./errors.ts, and
+ * src/activities turns those into Temporal failures in one place.
+ */
+import type { PayoutRequest, ProviderName } from '../domain/payout-request.js';
+
+/** One problem that would make the provider refuse a payout, found before anything is sent. */
+export interface ValidationProblem {
+  /** Dotted path into the PayoutRequest, e.g. `sender.day_of_birth`. */
+  path: string;
+  reason: string;
+}
+
+/** What the provider needs to send one attempt of one payout. */
+export interface SubmitInput {
+  request: PayoutRequest;
+  /** Provider-side idempotency key (ecommpay payment_id, RBKmoney externalID), derived from payoutId and attempt. */
+  idempotencyKey: string;
+  /** Provider objects prepared by earlier steps (RBKmoney: the bound destination's id). */
+  prepared?: { destinationId?: string };
+}
+
+export type SubmitResult =
+  | { outcome: 'accepted'; reference?: string }
+  /** The provider already has this idempotency key: the payout was accepted earlier; learn its status. */
+  | { outcome: 'duplicate'; reference?: string };
+
+export interface StatusLookup {
+  payoutId: string;
+  idempotencyKey: string;
+  reference?: string;
+}
+
+/** The provider's view of a payout, mapped. `unknown` is never a failure: money may have moved. */
+export type ProviderStatus =
+  | { state: 'pending'; reference?: string; detail?: string }
+  | { state: 'succeeded'; reference?: string }
+  | { state: 'declined'; reference?: string; code: string; message: string }
+  | { state: 'needs_clarification'; reference?: string; fields: string[] }
+  | { state: 'unknown'; reference?: string; reason: string };
+
+/** A verified callback, mapped to the payout it concerns. */
+export interface ProviderEvent {
+  provider: ProviderName;
+  /** The provider-side idempotency key the event is about (ecommpay payment.id, RBKmoney externalID). */
+  idempotencyKey: string;
+  /** A stable id for deduplication (provider event id, or a hash of the body). */
+  eventId: string;
+  status: ProviderStatus;
+  /** Amount and currency as the provider reports them, to detect contradictions. */
+  amount?: { value: number; currency: string };
+  occurredAt?: string;
+}
+
+export type CallbackResult =
+  | { ok: true; event: ProviderEvent }
+  /** Events that concern something other than a payout (e.g. a card binding) but are authentic. */
+  | { ok: true; event: null; other: { kind: string; subject: string; detail: Record<string, unknown> } }
+  | { ok: false; rejection: 'bad_signature' | 'malformed'; reason: string };
+
+export interface PayoutProvider {
+  readonly name: ProviderName;
+  validate(request: PayoutRequest): ValidationProblem[];
+  submit(input: SubmitInput): Promise<SubmitResult>;
+  getStatus(lookup: StatusLookup): Promise<ProviderStatus>;
+  parseCallback(rawBody: Buffer | string, headers: Record<string, string | string[] | undefined>): CallbackResult;
+}

@@ -1,0 +1,42 @@
+/**
+ * The worker process: `npm run worker` (development) or `node dist/worker/main.js` (images).
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { config, ConfigError } from '../config.js';
+import { createLogger, installTemporalLogging } from '../logging.js';
+import { startHealthServer } from './health.js';
+import { createPayoutsWorker } from './worker.js';
+
+const logger = createLogger('worker');
+
+async function main(): Promise<void> {
+  const cfg = config();
+  installTemporalLogging(logger);
+  const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const worker = await createPayoutsWorker({
+    connection,
+    namespace: cfg.TEMPORAL_NAMESPACE,
+    taskQueue: cfg.PAYOUTS_TASK_QUEUE,
+    activities: createActivities(),
+  });
+  const health = await startHealthServer(cfg.WORKER_HEALTH_PORT, () => worker.getState() === 'RUNNING');
+  logger.info({ taskQueue: cfg.PAYOUTS_TASK_QUEUE, address: cfg.TEMPORAL_ADDRESS, health: health.url }, 'worker started');
+  try {
+    // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown; run() resolves once it is done.
+    await worker.run();
+  } finally {
+    await health.close();
+    await connection.close();
+    logger.info('worker stopped');
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+  } else {
+    logger.fatal({ err }, 'worker failed');
+  }
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+// The workflows the worker registers. Workflow code is deterministic: no I/O, no Node built-ins (ESLint enforces it).
+export {};

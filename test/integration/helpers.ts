@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+
+export interface TestServer {
+  address: string;
+  namespace: string;
+  cliPath: string;
+}
+
+export function testServer(): TestServer {
+  const address = process.env.TEMPORAL_TEST_ADDRESS;
+  const namespace = process.env.TEMPORAL_TEST_NAMESPACE;
+  const cliPath = process.env.TEMPORAL_TEST_CLI_PATH;
+  if (!address || !namespace || !cliPath) throw new Error('integration globalSetup did not run');
+  return { address, namespace, cliPath };
+}
+
+/** A task queue of its own for each test file, so that files running in parallel never steal each other's tasks. */
+export function uniqueTaskQueue(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export interface TestConnections {
+  client: Client;
+  nativeConnection: NativeConnection;
+  close(): Promise<void>;
+}
+
+export async function connect(): Promise<TestConnections> {
+  const { address, namespace } = testServer();
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  return {
+    client: new Client({ connection, namespace }),
+    nativeConnection,
+    close: async () => {
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { ConfigError, parseConfig } from '../../src/config.js';
+
+test('defaults are the documented ports', () => {
+  const cfg = parseConfig({});
+  expect([cfg.TEMPORAL_GRPC_PORT, cfg.TEMPORAL_UI_PORT, cfg.RELAY_PORT, cfg.CODEC_SERVER_PORT, cfg.SANDBOX_PORT, cfg.WORKER_HEALTH_PORT]).toEqual([
+    7233, 8233, 3001, 3002, 3003, 3004,
+  ]);
+  expect(cfg.TEMPORAL_ADDRESS).toBe('localhost:7233');
+});
+
+test('every bad variable is named, and its value is not echoed', () => {
+  let error: unknown;
+  try {
+    parseConfig({ RELAY_PORT: 'http', SANDBOX_PORT: '70000', PAYOUTS_ENV: 'staging-secret-value' });
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  const message = (error as ConfigError).message;
+  expect(message).toContain('RELAY_PORT');
+  expect(message).toContain('SANDBOX_PORT');
+  expect(message).toContain('PAYOUTS_ENV');
+  expect(message).not.toContain('staging-secret-value');
+});
