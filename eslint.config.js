@@ -29,7 +29,10 @@ export default tseslint.config(
             message: 'workflow code is deterministic: do I/O in an activity',
           })),
           patterns: [
-            { group: ['**/providers/**', '**/activities/**', '**/worker/**', '**/sandbox/**', '**/webhooks/**'], message: 'workflows call activities through proxyActivities only' },
+            {
+              group: ['**/providers/**', '**/activities/**', '**/worker/**', '**/sandbox/**', '**/webhooks/**'],
+              message: 'workflows call activities through proxyActivities only',
+            },
           ],
         },
       ],

@@ -63,7 +63,14 @@ export function devServerArgs(options: DevServerOptions): string[] {
   else args.push('--headless');
   if (options.dbFile) {
     // The default rollback journal makes every write an fsync'd file rewrite; WAL keeps a file-backed server fast.
-    args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+    args.push(
+      '--db-filename',
+      options.dbFile,
+      '--sqlite-pragma',
+      'journal_mode=wal',
+      '--sqlite-pragma',
+      'synchronous=normal',
+    );
   }
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   for (const key of customSearchAttributes) args.push('--search-attribute', `${key.name}=${cliTypeNames[key.type]}`);
@@ -100,7 +107,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     await waitFor(
       `Temporal dev server on ${address}`,
       async () => {
-        if (exited !== undefined) throw new Error(`Temporal dev server exited with code ${exited}; see ${options.logFile}`);
+        if (exited !== undefined)
+          throw new Error(`Temporal dev server exited with code ${exited}; see ${options.logFile}`);
         return healthy(options.cliPath, address);
       },
       60_000,

@@ -29,7 +29,9 @@ export function minorUnitDigits(currency: string): number {
 export function formatMoney(amountMinor: number, currency: string): string {
   const digits = minorUnitDigits(currency);
   const negative = amountMinor < 0;
-  const abs = Math.abs(amountMinor).toString().padStart(digits + 1, '0');
+  const abs = Math.abs(amountMinor)
+    .toString()
+    .padStart(digits + 1, '0');
   const whole = abs.slice(0, abs.length - digits).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
   const fraction = digits > 0 ? `.${abs.slice(-digits)}` : '';
   return `${negative ? '-' : ''}${whole}${fraction} ${currency}`;

@@ -20,7 +20,11 @@ export const currencySchema = z
   .refine((code) => isCurrencyCode(code), { message: 'must be an ISO 4217 alphabetic code in circulation (e.g. RUB)' });
 
 /** Integer minor units (kopecks, cents); never floats. */
-export const amountMinorSchema = z.number().int('must be an integer in minor units').positive().max(Number.MAX_SAFE_INTEGER);
+export const amountMinorSchema = z
+  .number()
+  .int('must be an integer in minor units')
+  .positive()
+  .max(Number.MAX_SAFE_INTEGER);
 
 const countryAlpha2 = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code');
 /** DD-MM-YYYY, as ecommpay's doc writes dates of birth. */

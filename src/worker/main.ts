@@ -21,7 +21,10 @@ async function main(): Promise<void> {
     activities: createActivities(),
   });
   const health = await startHealthServer(cfg.WORKER_HEALTH_PORT, () => worker.getState() === 'RUNNING');
-  logger.info({ taskQueue: cfg.PAYOUTS_TASK_QUEUE, address: cfg.TEMPORAL_ADDRESS, health: health.url }, 'worker started');
+  logger.info(
+    { taskQueue: cfg.PAYOUTS_TASK_QUEUE, address: cfg.TEMPORAL_ADDRESS, health: health.url },
+    'worker started',
+  );
   try {
     // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown; run() resolves once it is done.
     await worker.run();

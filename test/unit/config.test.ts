@@ -2,9 +2,14 @@ import { ConfigError, parseConfig } from '../../src/config.js';
 
 test('defaults are the documented ports', () => {
   const cfg = parseConfig({});
-  expect([cfg.TEMPORAL_GRPC_PORT, cfg.TEMPORAL_UI_PORT, cfg.RELAY_PORT, cfg.CODEC_SERVER_PORT, cfg.SANDBOX_PORT, cfg.WORKER_HEALTH_PORT]).toEqual([
-    7233, 8233, 3001, 3002, 3003, 3004,
-  ]);
+  expect([
+    cfg.TEMPORAL_GRPC_PORT,
+    cfg.TEMPORAL_UI_PORT,
+    cfg.RELAY_PORT,
+    cfg.CODEC_SERVER_PORT,
+    cfg.SANDBOX_PORT,
+    cfg.WORKER_HEALTH_PORT,
+  ]).toEqual([7233, 8233, 3001, 3002, 3003, 3004]);
   expect(cfg.TEMPORAL_ADDRESS).toBe('localhost:7233');
 });
 

@@ -13,7 +13,11 @@ test.each([
   [new PayoutDeclinedError('ecommpay', 'Card country is forbidden', '3105'), failureTypes.declined, true],
   [new InvalidPayoutRequestError('ecommpay', 'Required field not provided', '2004'), failureTypes.invalidRequest, true],
   [new SystemicProviderError('rbkmoney', 'unauthorized'), failureTypes.systemic, true],
-  [new IdempotencyConflictError('rbkmoney', 'externalID reused with other params'), failureTypes.idempotencyConflict, true],
+  [
+    new IdempotencyConflictError('rbkmoney', 'externalID reused with other params'),
+    failureTypes.idempotencyConflict,
+    true,
+  ],
 ])('%s becomes %s (nonRetryable=%s)', (error, type, nonRetryable) => {
   const failure = toApplicationFailure(error);
   expect(failure.type).toBe(type);

@@ -1,7 +1,13 @@
 import { devServerArgs } from '../../../src/devstack/dev-server.js';
 
 test('a file-backed dev server uses the WAL journal and registers the five search attributes', () => {
-  const args = devServerArgs({ cliPath: 'temporal', port: 7233, uiPort: 8233, dbFile: '.data/temporal.db', logFile: 'x' });
+  const args = devServerArgs({
+    cliPath: 'temporal',
+    port: 7233,
+    uiPort: 8233,
+    dbFile: '.data/temporal.db',
+    logFile: 'x',
+  });
   const joined = args.join(' ');
   expect(joined).toContain('server start-dev');
   expect(joined).toContain('--db-filename .data/temporal.db');

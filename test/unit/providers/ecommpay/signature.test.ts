@@ -65,7 +65,14 @@ describe('ecommpay signature: official SDK vectors', () => {
   });
 
   test('JS SDK converter vector (numeric key, nested array of objects)', () => {
-    const params = { 0: null, a: { b: 1, c: 2 }, d: false, f: ['g', { h: 7, i: { k: 8 } }], e: [4, 5], l: { m: [{ n: 9 }] } };
+    const params = {
+      0: null,
+      a: { b: 1, c: 2 },
+      d: false,
+      f: ['g', { h: 7, i: { k: 8 } }],
+      e: [4, 5],
+      l: { m: [{ n: 9 }] },
+    };
     expect(stringToSign(params)).toBe('0:;a:b:1;a:c:2;d:0;e:0:4;e:1:5;f:0:g;f:1:h:7;f:1:i:k:8;l:m:0:n:9');
   });
 });
