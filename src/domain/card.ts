@@ -20,7 +20,7 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** 4242424242424242 -> 424242******4242 (first six and last four at most, as PCI DSS allows). */
+/** A PAN becomes 424242******4242: the first six and last four digits at most, as PCI DSS allows. */
 export function maskPan(pan: string): string {
   const digits = pan.replace(/[\s-]/g, '');
   if (digits.length < 12) return '*'.repeat(digits.length);
