@@ -77,6 +77,14 @@ describe('ecommpay signature: official SDK vectors', () => {
   });
 });
 
+type SignedCallback = {
+  project_id: number;
+  payment: { id: string; status: string; sum: { amount: number; currency: string } };
+  operation?: { code: string; message: string };
+  extra?: string;
+  signature?: unknown;
+};
+
 describe('ecommpay signature: our own cases', () => {
   const secret = 'project-secret-ключ';
   const request = {
@@ -113,20 +121,20 @@ describe('ecommpay signature: our own cases', () => {
   });
 
   test.each([
-    ['amount altered', (c: Record<string, any>) => (c.payment.sum.amount = 100001)],
-    ['status altered', (c: Record<string, any>) => (c.payment.status = 'success')],
-    ['field added', (c: Record<string, any>) => (c.extra = 'x')],
-    ['field removed', (c: Record<string, any>) => delete c.operation],
-    ['signature removed', (c: Record<string, any>) => delete c.signature],
-    ['signature truncated', (c: Record<string, any>) => (c.signature = String(c.signature).slice(0, 40))],
-    ['signature not a string', (c: Record<string, any>) => (c.signature = 12345)],
+    ['amount altered', (c: SignedCallback) => (c.payment.sum.amount = 100001)],
+    ['status altered', (c: SignedCallback) => (c.payment.status = 'success')],
+    ['field added', (c: SignedCallback) => (c.extra = 'x')],
+    ['field removed', (c: SignedCallback) => delete c.operation],
+    ['signature removed', (c: SignedCallback) => delete c.signature],
+    ['signature truncated', (c: SignedCallback) => (c.signature = (c.signature as string).slice(0, 40))],
+    ['signature not a string', (c: SignedCallback) => (c.signature = 12345)],
   ])('tampering is detected: %s', (_name, tamper) => {
     const body = {
       project_id: 874,
       payment: { id: 'payout-1', status: 'decline', sum: { amount: 100000, currency: 'RUB' } },
       operation: { code: '3104', message: 'Payment Constraint Invalid Payout Amount' },
     };
-    const callback: Record<string, any> = { ...structuredClone(body), signature: sign(body, secret) };
+    const callback: SignedCallback = { ...structuredClone(body), signature: sign(body, secret) };
     expect(verify(callback, secret)).toBe(true);
     tamper(callback);
     expect(verify(callback, secret)).toBe(false);
