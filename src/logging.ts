@@ -3,7 +3,7 @@
  * redacted by key, and every string is scrubbed of card-number-like digit runs before it is written.
  */
 import { DefaultLogger, type LogEntry, type LogLevel, Runtime } from '@temporalio/worker';
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { scrubCardNumbers } from './domain/card.js';
 
 const secretKeys = ['pan', 'cardNumber', 'cvv', 'cvc', 'secret', 'secretKey', 'apiKey', 'authorization', 'password'];
@@ -26,7 +26,7 @@ export interface LoggerOptions {
 }
 
 export function createLogger(name: string, options: LoggerOptions = {}): Logger {
-  const settings = {
+  const settings: PinoOptions = {
     name,
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     redact: { paths: redactPaths, censor: '[redacted]' },
