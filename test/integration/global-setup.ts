@@ -6,7 +6,6 @@ import { freePort } from '../../src/devstack/ports.js';
 import { ensureTemporalCli } from '../../src/devstack/temporal-cli.js';
 
 declare global {
-  // eslint-disable-next-line no-var -- a global shared by globalSetup and globalTeardown
   var __payoutsDevServer: DevServer | undefined;
 }
 

@@ -30,7 +30,12 @@ function flatten(value: unknown, path: string, out: Array<[string, string]>): vo
     out.push([path, value ? '1' : '0']);
     return;
   }
-  out.push([path, String(value as string | number | bigint)]);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') {
+    out.push([path, String(value)]);
+    return;
+  }
+  // Functions and symbols have no JSON form; the SDKs never see them.
+  out.push([path, '']);
 }
 
 /** The exact string the HMAC is computed over; exported for tests and support tickets. */
