@@ -1,0 +1,151 @@
+import {
+  InvalidPayoutRequestError,
+  PayoutDeclinedError,
+  type ProviderError,
+  SystemicProviderError,
+  TransientProviderError,
+} from '../../../../src/providers/errors.js';
+import {
+  classifyAnswer,
+  retryAfterMs,
+  transientFromNetworkError,
+  type ProviderAnswer,
+} from '../../../../src/providers/ecommpay/errors.js';
+
+const errorBody = (code: string | number, message?: string) => ({ status: 'error', code, message });
+
+function errorOf(answer: ProviderAnswer): ProviderError {
+  const classified = classifyAnswer(answer);
+  if (classified.kind !== 'error') throw new Error(`expected an error, got ${classified.kind}`);
+  return classified.error;
+}
+
+describe('codes that are not errors', () => {
+  test.each([
+    [400, errorBody('3041', 'Payment ID already exists'), 'duplicate'],
+    [200, errorBody(3041), 'duplicate'],
+    [200, { payment: { status: 'error' }, errors: [{ code: '3061', message: 'Transaction not found' }] }, 'not_found'],
+    [404, errorBody('3061'), 'not_found'],
+    [200, errorBody('3191', 'Need clarification'), 'registered'],
+    [200, errorBody(19999), 'registered'],
+  ])('HTTP %i %j -> %s', (statusCode, body, kind) => {
+    expect(classifyAnswer({ statusCode, body })).toMatchObject({ kind });
+  });
+});
+
+describe('the unified code table', () => {
+  test.each<[string, new (...args: never[]) => ProviderError]>([
+    ['3261', SystemicProviderError],
+    ['3262', SystemicProviderError],
+    ['2442', SystemicProviderError],
+    ['3028', SystemicProviderError],
+    ['504', SystemicProviderError],
+    ['314', SystemicProviderError],
+    ['2003', InvalidPayoutRequestError],
+    ['2004', InvalidPayoutRequestError],
+    ['3162', InvalidPayoutRequestError],
+    ['3104', PayoutDeclinedError],
+    ['3105', PayoutDeclinedError],
+    ['3356', PayoutDeclinedError],
+    ['10101', PayoutDeclinedError],
+    ['10812', PayoutDeclinedError],
+    ['100', PayoutDeclinedError],
+  ])('%s -> %p', (code, errorClass) => {
+    const error = errorOf({ statusCode: 400, body: errorBody(code) });
+    expect(error).toBeInstanceOf(errorClass);
+    expect(error.code).toBe(code);
+    expect(error.provider).toBe('ecommpay');
+  });
+
+  test('the provider’s message is kept, with the field it names', () => {
+    const body = {
+      status: 'error',
+      errors: [{ code: 2004, message: 'Required field not provided', field: 'customer.id' }],
+    };
+    const error = errorOf({ statusCode: 400, body });
+    expect(error).toBeInstanceOf(InvalidPayoutRequestError);
+    expect(error.message).toBe('ecommpay 2004: Required field not provided (field customer.id)');
+  });
+
+  test('the registry’s wording fills in when the answer has none', () => {
+    expect(errorOf({ statusCode: 400, body: errorBody('3104') }).message).toBe(
+      'ecommpay 3104: Payment Constraint Invalid Payout Amount',
+    );
+  });
+
+  test('a code the table lacks is a decline keeping the raw code, never transient', () => {
+    const error = errorOf({ statusCode: 400, body: errorBody('7777', 'Something new') });
+    expect(error).toBeInstanceOf(PayoutDeclinedError);
+    expect(error.code).toBe('7777');
+    expect(error.message).toBe('ecommpay 7777: Something new');
+  });
+
+  test('a known code wins over a 5xx status', () => {
+    expect(errorOf({ statusCode: 500, body: errorBody('3104') })).toBeInstanceOf(PayoutDeclinedError);
+    expect(errorOf({ statusCode: 503, body: errorBody('314') })).toBeInstanceOf(SystemicProviderError);
+  });
+
+  test('card numbers in provider messages are masked', () => {
+    const error = errorOf({ statusCode: 400, body: errorBody('3356', 'card 4242424242424242 is not allowed') });
+    expect(error.message).toBe('ecommpay 3356: card 424242******4242 is not allowed');
+    expect(error.message).not.toContain('4242424242424242');
+  });
+});
+
+describe('HTTP without a usable code', () => {
+  test.each<[number, unknown, new (...args: never[]) => ProviderError]>([
+    [500, undefined, TransientProviderError],
+    [502, '<html>bad gateway</html>', TransientProviderError],
+    [503, { status: 'error' }, TransientProviderError],
+    [504, undefined, TransientProviderError],
+    [408, undefined, TransientProviderError],
+    [500, errorBody('8888'), TransientProviderError],
+    [401, undefined, SystemicProviderError],
+    [403, { status: 'error', message: 'Access denied' }, SystemicProviderError],
+    [404, undefined, SystemicProviderError],
+    [400, { status: 'error', message: 'bad request' }, InvalidPayoutRequestError],
+    [302, undefined, SystemicProviderError],
+    [200, { status: 'error', message: 'Undefined error' }, PayoutDeclinedError],
+    [200, { status: 'something else' }, TransientProviderError],
+    [200, undefined, TransientProviderError],
+  ])('HTTP %i %j -> %p', (statusCode, body, errorClass) => {
+    expect(errorOf({ statusCode, body })).toBeInstanceOf(errorClass);
+  });
+
+  test('429 is transient with the server’s Retry-After', () => {
+    const error = errorOf({ statusCode: 429, headers: { 'retry-after': '7' }, body: undefined });
+    expect(error).toBeInstanceOf(TransientProviderError);
+    expect((error as TransientProviderError).retryAfterMs).toBe(7000);
+  });
+
+  test('429 without Retry-After leaves the delay to the retry policy', () => {
+    const error = errorOf({ statusCode: 429, body: errorBody('9999') }) as TransientProviderError;
+    expect(error).toBeInstanceOf(TransientProviderError);
+    expect(error.retryAfterMs).toBeUndefined();
+  });
+});
+
+describe('retryAfterMs', () => {
+  const now = Date.parse('2025-06-15T12:00:00Z');
+  test.each<[string | string[] | undefined, number | undefined]>([
+    ['0', 0],
+    ['12', 12000],
+    [['3', '9'], 3000],
+    ['Sun, 15 Jun 2025 12:00:30 GMT', 30000],
+    ['Sun, 15 Jun 2025 11:00:00 GMT', 0],
+    ['999999', 3600000],
+    ['soon', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ])('%j -> %p', (header, expected) => {
+    expect(retryAfterMs(header, now)).toBe(expected);
+  });
+});
+
+test('network errors are transient, keep their code and lose any card number', () => {
+  const cause = Object.assign(new Error('connect ECONNREFUSED for 4242424242424242'), { code: 'ECONNREFUSED' });
+  const error = transientFromNetworkError(cause);
+  expect(error).toBeInstanceOf(TransientProviderError);
+  expect(error.code).toBe('ECONNREFUSED');
+  expect(error.message).toBe('ecommpay unreachable: connect ECONNREFUSED for 424242******4242');
+});
