@@ -22,6 +22,23 @@ export const configSchema = z.object({
   CODEC_SERVER_PORT: port(3002),
   SANDBOX_PORT: port(3003),
   WORKER_HEALTH_PORT: port(3004),
+
+  // Providers. Each is optional until a payout uses it; providerSettings() names what is missing.
+  ECOMMPAY_BASE_URL: z.url().optional(),
+  ECOMMPAY_PROJECT_ID: z.coerce.number().int().positive().optional(),
+  ECOMMPAY_SECRET_KEY: z.string().min(1).optional(),
+  /** Sent as general.merchant_callback_url; without it ecommpay uses the project's configured URL. */
+  ECOMMPAY_CALLBACK_URL: z.url().optional(),
+
+  RBKMONEY_BASE_URL: z.url().optional(),
+  /** The API key (a JWT), sent as a Bearer token. */
+  RBKMONEY_API_KEY: z.string().min(1).optional(),
+  RBKMONEY_IDENTITY_ID: z.string().min(1).optional(),
+  RBKMONEY_WALLET_ID: z.string().min(1).optional(),
+  /** The webhook's public key as `payouts rbkmoney setup` prints it (PEM). */
+  RBKMONEY_WEBHOOK_PUBLIC_KEY: z.string().min(1).optional(),
+  /** HMAC key for card fingerprints (destination ids); never the card number itself. */
+  CARD_FINGERPRINT_KEY: z.string().min(16).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -43,6 +60,52 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     return `${name}: ${issue.message}`;
   });
   throw new ConfigError(problems);
+}
+
+export interface EcommpaySettings {
+  baseUrl: string;
+  projectId: number;
+  secretKey: string;
+  callbackUrl?: string;
+}
+
+export interface RbkmoneySettings {
+  baseUrl: string;
+  apiKey: string;
+  identityId?: string;
+  walletId?: string;
+  webhookPublicKey?: string;
+}
+
+/** ecommpay settings, or a ConfigError naming each missing variable. */
+export function ecommpaySettings(c: Config): EcommpaySettings {
+  const missing = (['ECOMMPAY_BASE_URL', 'ECOMMPAY_PROJECT_ID', 'ECOMMPAY_SECRET_KEY'] as const).filter(
+    (name) => c[name] === undefined,
+  );
+  if (missing.length > 0 || !c.ECOMMPAY_BASE_URL || !c.ECOMMPAY_PROJECT_ID || !c.ECOMMPAY_SECRET_KEY) {
+    throw new ConfigError(missing.map((name) => `${name}: required for ecommpay payouts`));
+  }
+  return {
+    baseUrl: c.ECOMMPAY_BASE_URL,
+    projectId: c.ECOMMPAY_PROJECT_ID,
+    secretKey: c.ECOMMPAY_SECRET_KEY,
+    ...(c.ECOMMPAY_CALLBACK_URL ? { callbackUrl: c.ECOMMPAY_CALLBACK_URL } : {}),
+  };
+}
+
+/** RBKmoney settings, or a ConfigError naming each missing variable (wallet ids come from `setup`). */
+export function rbkmoneySettings(c: Config): RbkmoneySettings {
+  const missing = (['RBKMONEY_BASE_URL', 'RBKMONEY_API_KEY'] as const).filter((name) => c[name] === undefined);
+  if (missing.length > 0 || !c.RBKMONEY_BASE_URL || !c.RBKMONEY_API_KEY) {
+    throw new ConfigError(missing.map((name) => `${name}: required for RBKmoney payouts`));
+  }
+  return {
+    baseUrl: c.RBKMONEY_BASE_URL,
+    apiKey: c.RBKMONEY_API_KEY,
+    ...(c.RBKMONEY_IDENTITY_ID ? { identityId: c.RBKMONEY_IDENTITY_ID } : {}),
+    ...(c.RBKMONEY_WALLET_ID ? { walletId: c.RBKMONEY_WALLET_ID } : {}),
+    ...(c.RBKMONEY_WEBHOOK_PUBLIC_KEY ? { webhookPublicKey: c.RBKMONEY_WEBHOOK_PUBLIC_KEY } : {}),
+  };
 }
 
 let cached: Config | undefined;
