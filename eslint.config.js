@@ -23,7 +23,7 @@ export default tseslint.config(
     // Workflow code must stay deterministic: no Node built-ins, no HTTP, no providers or activities.
     files: ['src/workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'got', 'pino'].map((name) => ({
@@ -33,7 +33,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/providers/**', '**/activities/**', '**/worker/**', '**/sandbox/**', '**/webhooks/**'],
-              message: 'workflows call activities through proxyActivities only',
+              message: 'workflows call activities through proxyActivities only (type imports are fine)',
+              allowTypeImports: true,
             },
           ],
         },

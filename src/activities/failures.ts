@@ -3,6 +3,7 @@
  * the failure types below, never to provider specifics.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { failureTypes } from '../workflows/definitions.js';
 import { scrubCardNumbers } from '../domain/card.js';
 import {
   IdempotencyConflictError,
@@ -13,21 +14,7 @@ import {
   TransientProviderError,
 } from '../providers/errors.js';
 
-/** Failure types as they appear in workflow code and in `nonRetryableErrorTypes`. */
-export const failureTypes = {
-  transient: 'ProviderTransient',
-  declined: 'PayoutDeclined',
-  invalidRequest: 'InvalidPayoutRequest',
-  systemic: 'ProviderSystemic',
-  idempotencyConflict: 'IdempotencyConflict',
-} as const;
-
-export const nonRetryableFailureTypes = [
-  failureTypes.declined,
-  failureTypes.invalidRequest,
-  failureTypes.systemic,
-  failureTypes.idempotencyConflict,
-];
+export { failureTypes, nonRetryableFailureTypes } from '../workflows/definitions.js';
 
 /** Details carried by every provider failure, readable by the workflow. */
 export interface ProviderFailureDetails {

@@ -1,11 +1,18 @@
 /**
  * Activities are created by a factory over injected dependencies (providers, config), so that the worker,
- * the tests and the benchmarks wire them the same way. Provider activities join as the providers land.
+ * the tests and the benchmarks wire them the same way.
  */
-export type ActivityDeps = Record<string, never>;
+import type { ProviderRegistry } from '../providers/registry.js';
+import { createPayoutActivities } from './payout.js';
 
-export function createActivities(_deps: ActivityDeps = {}) {
-  return {};
+export interface ActivityDeps {
+  providers: ProviderRegistry;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createPayoutActivities(deps.providers),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -53,10 +53,34 @@ export interface ProviderEvent {
   occurredAt?: string;
 }
 
+/**
+ * A card binding changed state at the provider (RBKmoney destinations), keyed like the create that made it,
+ * so the relay can signal the binding's workflow without knowing the provider's event format.
+ */
+export interface BindingEvent {
+  provider: ProviderName;
+  /** The binding's provider-side idempotency key (RBKmoney destination externalID). */
+  idempotencyKey: string;
+  /** The provider's id for the binding (RBKmoney destination id). */
+  reference: string;
+  /** A stable id for deduplication. */
+  eventId: string;
+  state: 'created' | 'authorized' | 'unauthorized';
+  occurredAt?: string;
+}
+
 export type CallbackResult =
   | { ok: true; event: ProviderEvent }
-  /** Events that concern something other than a payout (e.g. a card binding) but are authentic. */
-  | { ok: true; event: null; other: { kind: string; subject: string; detail: Record<string, unknown> } }
+  /**
+   * Events that concern something other than a payout (e.g. a card binding) but are authentic; `binding` is
+   * set when the event is a binding's state change that carries our idempotency key.
+   */
+  | {
+      ok: true;
+      event: null;
+      other: { kind: string; subject: string; detail: Record<string, unknown> };
+      binding?: BindingEvent;
+    }
   | { ok: false; rejection: 'bad_signature' | 'malformed'; reason: string };
 
 export interface PayoutProvider {
@@ -65,4 +89,9 @@ export interface PayoutProvider {
   submit(input: SubmitInput): Promise<SubmitResult>;
   getStatus(lookup: StatusLookup): Promise<ProviderStatus>;
   parseCallback(rawBody: Buffer | string, headers: Record<string, string | string[] | undefined>): CallbackResult;
+  /**
+   * Providers that may ask for more data while a payout waits (ecommpay's clarification) answer from the
+   * payout's own data; they throw PayoutDeclinedError naming the fields the payout does not carry.
+   */
+  answerClarification?(request: PayoutRequest, idempotencyKey: string, fields: string[]): Promise<unknown>;
 }

@@ -5,6 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { config, ConfigError } from '../config.js';
 import { createLogger, installTemporalLogging } from '../logging.js';
+import { providersFromConfig } from '../providers/registry.js';
 import { startHealthServer } from './health.js';
 import { createPayoutsWorker } from './worker.js';
 
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.PAYOUTS_TASK_QUEUE,
-    activities: createActivities(),
+    activities: createActivities({ providers: providersFromConfig(cfg, logger) }),
   });
   const health = await startHealthServer(cfg.WORKER_HEALTH_PORT, () => worker.getState() === 'RUNNING');
   logger.info(

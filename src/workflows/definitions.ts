@@ -3,6 +3,10 @@
  * task queues. Signals, queries and updates join this module as the workflows that own them are added.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { PayoutOutcome, PayoutStatus } from '../domain/payout-outcome.js';
+import type { ProviderName } from '../domain/payout-request.js';
+import type { ProviderEvent, ProviderStatus } from '../providers/contract.js';
 
 export const payoutStatusSearchAttribute = defineSearchAttributeKey('PayoutStatus', SearchAttributeType.KEYWORD);
 export const payoutProviderSearchAttribute = defineSearchAttributeKey('PayoutProvider', SearchAttributeType.KEYWORD);
@@ -18,3 +22,64 @@ export const customSearchAttributes = [
   payoutCurrencySearchAttribute,
   payoutAmountSearchAttribute,
 ] as const;
+
+/** Failure types of provider activities, as workflows and retry policies refer to them (activities/failures.ts). */
+export const failureTypes = {
+  transient: 'ProviderTransient',
+  declined: 'PayoutDeclined',
+  invalidRequest: 'InvalidPayoutRequest',
+  systemic: 'ProviderSystemic',
+  idempotencyConflict: 'IdempotencyConflict',
+} as const;
+
+export const nonRetryableFailureTypes = [
+  failureTypes.declined,
+  failureTypes.invalidRequest,
+  failureTypes.systemic,
+  failureTypes.idempotencyConflict,
+];
+
+// ---- PayoutWorkflow ----
+
+/** A verified provider callback, sent by the relay to `payout-<payoutId>`. */
+export const providerEventSignal = defineSignal<[ProviderEvent]>('providerEvent');
+/** Current state, provider reference and every provider event with its time. */
+export const payoutStatusQuery = defineQuery<PayoutView>('status');
+/** Cancels a payout that has not been submitted; refused (with the reason) once submission started. */
+export const cancelPayoutUpdate = defineUpdate<PayoutView, [CancelRequest]>('cancel');
+export interface CancelRequest {
+  reason?: string;
+}
+/** Resolves with the outcome once the payout has one (the workflow stays open a while for late events). */
+export const awaitOutcomeUpdate = defineUpdate<PayoutOutcome>('awaitOutcome');
+
+export const payoutWorkflowId = (payoutId: string) => `payout-${payoutId}`;
+
+/** One thing the provider told us (callback or status poll), and what it did to the payout. */
+export interface RecordedEvent {
+  eventId: string;
+  source: 'callback' | 'poll';
+  receivedAt: string;
+  state: ProviderStatus['state'];
+  code?: string;
+  message?: string;
+  /** applied: moved the payout; recorded: informative only; duplicate: seen before; contradiction: see reviewReason. */
+  effect: 'applied' | 'recorded' | 'duplicate' | 'contradiction';
+}
+
+export interface PayoutView {
+  payoutId: string;
+  status: PayoutStatus;
+  provider: ProviderName;
+  amount: number;
+  currency: string;
+  maskedCard: string;
+  attempt: number;
+  idempotencyKey: string;
+  reference?: string;
+  notBefore?: string;
+  submittedAt?: string;
+  outcome?: PayoutOutcome;
+  reviewReason?: string;
+  events: RecordedEvent[];
+}

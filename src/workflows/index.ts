@@ -1,2 +1,2 @@
 // The workflows the worker registers. Workflow code is deterministic: no I/O, no Node built-ins (ESLint enforces it).
-export {};
+export { PayoutWorkflow } from './payout.js';

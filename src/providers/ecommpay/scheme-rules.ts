@@ -134,9 +134,28 @@ function luhnRules(request: PayoutRequest, problems: Problems): void {
   }
 }
 
+const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const ipv6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
+
+/** Every Gate payout request carries the recipient's id in the project and the IP address they used. */
+function requiredFieldRules(request: PayoutRequest, problems: Problems): void {
+  const customer = request.customer;
+  requireFields(
+    problems,
+    'customer',
+    { id: customer?.id, ip_address: customer?.ip_address },
+    'by every ecommpay payout',
+  );
+  const ip = customer?.ip_address;
+  if (present(ip) && !ipv4.test(ip) && !ipv6.test(ip)) {
+    problems.push({ path: 'customer.ip_address', reason: 'must be an IPv4 or IPv6 address' });
+  }
+}
+
 /** Every scheme rule the request breaks; empty when it may be sent. */
 export function validate(request: PayoutRequest, options: SchemeRuleOptions = {}): ValidationProblem[] {
   const problems: Problems = [];
+  requiredFieldRules(request, problems);
   const { scheme, country } = cardProfile(request.card, options.binLookup);
   luhnRules(request, problems);
   if (scheme === 'visa') visaRules(request, country, options.now ?? new Date(), problems);

@@ -19,13 +19,34 @@ const now = new Date('2025-06-15T12:00:00Z');
 function payout(
   input: Omit<Partial<PayoutRequestInput>, 'card'> & { card: PayoutRequestInput['card'] },
 ): PayoutRequest {
-  return payoutRequestSchema.parse({ payoutId: 'p-1', provider: 'ecommpay', amount: 10000, currency: 'EUR', ...input });
+  // Every payout carries the customer's id and IP address; the rules under test come on top.
+  const customer = { id: 'customer_10', ip_address: '185.123.193.224', ...input.customer };
+  return payoutRequestSchema.parse({
+    payoutId: 'p-1',
+    provider: 'ecommpay',
+    amount: 10000,
+    currency: 'EUR',
+    ...input,
+    customer,
+  });
 }
 
 const problemsOf = (request: PayoutRequest) => validate(request, { now });
 const pathsOf = (request: PayoutRequest) => problemsOf(request).map((problem) => problem.path);
 
 const adult = { day_of_birth: '05-06-1981' };
+
+describe('fields every payout needs', () => {
+  test('customer.id and customer.ip_address are required, and the address must be an IP address', () => {
+    const request = payout({ card: { pan: mastercard } });
+    expect(problemsOf({ ...request, customer: {} })).toEqual([
+      { path: 'customer.id', reason: 'required by every ecommpay payout' },
+      { path: 'customer.ip_address', reason: 'required by every ecommpay payout' },
+    ]);
+    expect(pathsOf({ ...request, customer: { id: 'c', ip_address: 'localhost' } })).toEqual(['customer.ip_address']);
+    expect(pathsOf({ ...request, customer: { id: 'c', ip_address: '2001:db8::1' } })).toEqual([]);
+  });
+});
 
 describe('Visa: sender date of birth', () => {
   test('a real past date passes', () => {

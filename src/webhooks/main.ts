@@ -1,0 +1,43 @@
+/**
+ * The relay process: `npm run relay` (development) or `node dist/webhooks/main.js` (images).
+ */
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { config, ConfigError } from '../config.js';
+import { createLogger } from '../logging.js';
+import { providersFromConfig } from '../providers/registry.js';
+import { OrphanJournal } from './orphans.js';
+import { startRelay } from './relay.js';
+
+const logger = createLogger('relay');
+
+async function main(): Promise<void> {
+  const cfg = config();
+  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  const relay = await startRelay({
+    port: cfg.RELAY_PORT,
+    client,
+    providers: providersFromConfig(cfg, logger),
+    orphans: new OrphanJournal(path.resolve(cfg.DATA_DIR, 'orphan-events.jsonl')),
+    logger,
+  });
+  logger.info({ url: relay.url }, 'relay listening');
+  const stop = () => {
+    void relay
+      .close()
+      .then(() => connection.close())
+      .then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+  } else {
+    logger.fatal({ err }, 'relay failed');
+  }
+  process.exit(1);
+});

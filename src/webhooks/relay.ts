@@ -1,0 +1,173 @@
+/**
+ * The webhook relay: provider callbacks in, workflow signals out.
+ *   POST /webhooks/<provider>  verify the signature over the raw body (403), parse (400), signal `payout-<id>`;
+ *                              200 only once Temporal took the signal, 503 when it is unreachable (the provider
+ *                              retries), 200 for an authentic event no running payout takes (kept as an orphan)
+ *   GET  /orphans              the orphan events, for ops
+ *   GET  /healthz
+ * Duplicates and reordering are harmless: the workflow deduplicates by event id and never leaves a terminal state.
+ */
+import http from 'node:http';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { payoutIdOfKey } from '../domain/payout-outcome.js';
+import { providerNames, type ProviderName } from '../domain/payout-request.js';
+import type { ProviderEvent } from '../providers/contract.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { payoutWorkflowId, providerEventSignal } from '../workflows/definitions.js';
+import type { OrphanJournal } from './orphans.js';
+
+export const maxBodyBytes = 1024 * 1024;
+
+export interface RelayOptions {
+  client: Client;
+  providers: ProviderRegistry;
+  orphans: OrphanJournal;
+  logger: Logger;
+  /** Events that concern something other than a payout (RBKmoney destination events). */
+  onOtherEvent?: (
+    provider: ProviderName,
+    other: { kind: string; subject: string; detail: Record<string, unknown> },
+  ) => Promise<void>;
+}
+
+export interface Relay {
+  server: http.Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > maxBodyBytes) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function answer(res: http.ServerResponse, status: number, body: Record<string, unknown>): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** Is a signal failure Temporal's "no such (running) workflow", as opposed to Temporal being unreachable? */
+function isMissingWorkflow(error: unknown): boolean {
+  return error instanceof WorkflowNotFoundError;
+}
+
+export function createRelayHandler(options: RelayOptions): http.RequestListener {
+  const { client, providers, orphans, logger } = options;
+
+  async function deliver(
+    provider: ProviderName,
+    event: ProviderEvent,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const workflowId = payoutWorkflowId(payoutIdOfKey(event.idempotencyKey));
+    try {
+      await client.workflow.getHandle(workflowId).signal(providerEventSignal, event);
+      logger.info({ provider, workflowId, eventId: event.eventId, state: event.status.state }, 'callback delivered');
+      return { status: 200, body: { delivered: workflowId } };
+    } catch (error) {
+      if (!isMissingWorkflow(error)) throw error;
+      const reason = await closedOrMissing(workflowId);
+      await orphans.add({ receivedAt: new Date().toISOString(), workflowId, reason, event });
+      logger.warn({ provider, workflowId, eventId: event.eventId, reason }, 'callback kept as orphan');
+      return { status: 200, body: { orphan: workflowId, reason } };
+    }
+  }
+
+  async function closedOrMissing(workflowId: string): Promise<string> {
+    try {
+      const description = await client.workflow.getHandle(workflowId).describe();
+      return `payout closed (${description.status.name})`;
+    } catch {
+      return 'no such payout';
+    }
+  }
+
+  async function handleCallback(provider: ProviderName, req: http.IncomingMessage, res: http.ServerResponse) {
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return answer(res, 413, { error: `body larger than ${maxBodyBytes} bytes` });
+      throw error;
+    }
+    const parsed = providers.get(provider).parseCallback(body, req.headers);
+    if (!parsed.ok) {
+      const status = parsed.rejection === 'bad_signature' ? 403 : 400;
+      logger.warn({ provider, rejection: parsed.rejection, reason: parsed.reason }, 'callback rejected');
+      return answer(res, status, { error: parsed.rejection, reason: parsed.reason });
+    }
+    try {
+      if (parsed.event === null) {
+        await options.onOtherEvent?.(provider, parsed.other);
+        return answer(res, 200, { accepted: parsed.other.kind });
+      }
+      const result = await deliver(provider, parsed.event);
+      return answer(res, result.status, result.body);
+    } catch (error) {
+      logger.error({ provider, error: error instanceof Error ? error.message : String(error) }, 'Temporal unreachable');
+      return answer(res, 503, { error: 'temporal unavailable, retry later' });
+    }
+  }
+
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://relay');
+    const route = /^\/webhooks\/([a-z]+)\/?$/.exec(url.pathname);
+    const work = async () => {
+      if (route && req.method === 'POST') {
+        const provider = route[1] as ProviderName;
+        if (!(providerNames as readonly string[]).includes(provider))
+          return answer(res, 404, { error: 'unknown provider' });
+        return handleCallback(provider, req, res);
+      }
+      if (req.method === 'GET' && url.pathname === '/orphans')
+        return answer(res, 200, { orphans: await orphans.list() });
+      if (req.method === 'GET' && (url.pathname === '/healthz' || url.pathname === '/health')) {
+        return answer(res, 200, { status: 'ok' });
+      }
+      return answer(res, 404, { error: 'not found' });
+    };
+    work().catch((error: unknown) => {
+      logger.error({ error: error instanceof Error ? error.message : String(error) }, 'relay failure');
+      if (!res.headersSent) answer(res, 500, { error: 'internal error' });
+    });
+  };
+}
+
+export async function startRelay(options: RelayOptions & { port: number; host?: string }): Promise<Relay> {
+  const server = http.createServer(createRelayHandler(options));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    server,
+    url: `http://localhost:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,428 @@
+/**
+ * PayoutWorkflow (id `payout-<payoutId>`): one durable process per payout, ending in exactly one terminal
+ * state. Validate, submit once (an idempotency key makes every retry safe), then learn the outcome from
+ * callbacks or, when none come, from status polls on a durable timer. After the outcome the workflow stays
+ * open for a while so late callbacks are recorded, and a contradicting one sends the payout to review.
+ */
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { PayoutActivities } from '../activities/payout.js';
+import { maskPan } from '../domain/card.js';
+import { formatMoney } from '../domain/currency.js';
+import {
+  type FailureClass,
+  idempotencyKeyFor,
+  type PayoutOutcome,
+  type PayoutStatus,
+  type TerminalStatus,
+} from '../domain/payout-outcome.js';
+import { isPanCard, type PayoutRequest } from '../domain/payout-request.js';
+import type { ProviderEvent, ProviderStatus, SubmitResult } from '../providers/contract.js';
+import {
+  awaitOutcomeUpdate,
+  batchIdSearchAttribute,
+  cancelPayoutUpdate,
+  type CancelRequest,
+  failureTypes,
+  nonRetryableFailureTypes,
+  payoutAmountSearchAttribute,
+  payoutCurrencySearchAttribute,
+  payoutProviderSearchAttribute,
+  payoutStatusQuery,
+  payoutStatusSearchAttribute,
+  type PayoutView,
+  providerEventSignal,
+  type RecordedEvent,
+} from './definitions.js';
+import { decideClosed, decideOpen, type Decision, describe, nextPollDelay } from './payout-decisions.js';
+
+export interface PayoutTimings {
+  /** First status poll after submission when no callback came. */
+  firstPollAfterMs: number;
+  /** Polls back off by doubling up to this interval. */
+  maxPollIntervalMs: number;
+  /** No outcome by then (from submission): `needs_review`. */
+  outcomeDeadlineMs: number;
+  /** How long the workflow keeps listening for late callbacks after its outcome. */
+  lateEventWindowMs: number;
+}
+
+export const defaultPayoutTimings: PayoutTimings = {
+  firstPollAfterMs: 30_000,
+  maxPollIntervalMs: 30 * 60_000,
+  outcomeDeadlineMs: 72 * 3_600_000,
+  // RBKmoney retries a webhook for 24 hours; a day more covers a relay outage.
+  lateEventWindowMs: 48 * 3_600_000,
+};
+
+export interface PayoutWorkflowInput {
+  request: PayoutRequest;
+  /** 1 unless an earlier attempt was definitely declined (operations' retry of declined items). */
+  attempt?: number;
+  timings?: Partial<PayoutTimings>;
+}
+
+const validation = proxyLocalActivities<PayoutActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 5 },
+});
+
+/** Transient failures retry for up to an hour; the idempotency key makes each retry safe. */
+const submission = proxyActivities<PayoutActivities>({
+  startToCloseTimeout: '90 seconds',
+  scheduleToCloseTimeout: '1 hour',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: nonRetryableFailureTypes,
+  },
+});
+
+/** A failed lookup only delays the next one: polling goes on until the deadline. */
+const lookups = proxyActivities<PayoutActivities>({
+  startToCloseTimeout: '60 seconds',
+  scheduleToCloseTimeout: '5 minutes',
+  retry: {
+    initialInterval: '2 seconds',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: nonRetryableFailureTypes,
+  },
+});
+
+export function maskedCardOf(request: PayoutRequest): string {
+  const card = request.card as PayoutRequest['card'] | undefined;
+  if (!card) return 'no card';
+  return isPanCard(card) ? maskPan(card.pan) : 'token';
+}
+
+/** The UI summary: amount, masked card and provider; never a name or a full card number. */
+export function payoutSummary(request: PayoutRequest): string {
+  return `${formatMoney(request.amount, request.currency)} to ${maskedCardOf(request)} via ${request.provider}`;
+}
+
+const failureClassOf: Record<string, FailureClass> = {
+  [failureTypes.declined]: 'declined',
+  [failureTypes.invalidRequest]: 'invalid_request',
+  [failureTypes.systemic]: 'systemic',
+  [failureTypes.idempotencyConflict]: 'idempotency_conflict',
+};
+
+function applicationFailure(error: unknown): ApplicationFailure | undefined {
+  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) return error.cause;
+  return error instanceof ApplicationFailure ? error : undefined;
+}
+
+function providerCode(failure: ApplicationFailure): string | undefined {
+  const details = failure.details?.[0] as { code?: unknown } | undefined;
+  return typeof details?.code === 'string' ? details.code : undefined;
+}
+
+export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<PayoutOutcome> {
+  const { request } = input;
+  const attempt = input.attempt ?? 1;
+  const timings: PayoutTimings = { ...defaultPayoutTimings, ...input.timings };
+  const idempotencyKey = idempotencyKeyFor(request.payoutId, attempt);
+
+  const view: PayoutView = {
+    payoutId: request.payoutId,
+    status: 'validating',
+    provider: request.provider,
+    amount: request.amount,
+    currency: request.currency,
+    maskedCard: maskedCardOf(request),
+    attempt,
+    idempotencyKey,
+    ...(request.notBefore ? { notBefore: request.notBefore } : {}),
+    events: [],
+  };
+  const inbox: ProviderEvent[] = [];
+  const seenEventIds = new Set<string>();
+  const answeredClarifications = new Set<string>();
+  let cancelReason: string | undefined;
+  let submissionStarted = false;
+
+  const setStatus = (status: PayoutStatus, details: string) => {
+    view.status = status;
+    upsertSearchAttributes([{ key: payoutStatusSearchAttribute, value: status }]);
+    setCurrentDetails(`**${status}**: ${details}`);
+  };
+
+  const finish = (
+    status: TerminalStatus,
+    fields: Pick<PayoutOutcome, 'code' | 'message' | 'failureClass' | 'problems'> = {},
+  ): PayoutOutcome => {
+    const outcome: PayoutOutcome = {
+      payoutId: request.payoutId,
+      status,
+      provider: request.provider,
+      amount: request.amount,
+      currency: request.currency,
+      maskedCard: view.maskedCard,
+      attempt,
+      idempotencyKey,
+      ...(view.reference ? { reference: view.reference } : {}),
+      ...fields,
+      finishedAt: new Date().toISOString(),
+    };
+    view.outcome = outcome;
+    setStatus(status, fields.message ?? fields.code ?? payoutSummary(request));
+    return outcome;
+  };
+
+  /** Sends a finished payout to review: its outcome stays readable, the reason says what contradicts it. */
+  const review = (reason: string) => {
+    view.reviewReason = reason;
+    if (view.outcome) {
+      view.outcome = { ...view.outcome, status: 'needs_review', message: reason };
+      setStatus('needs_review', reason);
+    } else {
+      finish('needs_review', { message: reason });
+    }
+  };
+
+  const record = (event: Omit<RecordedEvent, 'receivedAt'>) => {
+    view.events.push({ ...event, receivedAt: new Date().toISOString() });
+  };
+
+  setHandler(payoutStatusQuery, () => view);
+  setHandler(providerEventSignal, (event) => {
+    inbox.push(event);
+  });
+  setHandler(
+    cancelPayoutUpdate,
+    async ({ reason }: CancelRequest) => {
+      cancelReason = reason ?? 'cancelled on request';
+      await condition(() => view.outcome !== undefined);
+      return view;
+    },
+    {
+      validator: (_request: CancelRequest) => {
+        if (view.outcome) throw new Error(`payout ${request.payoutId} already ended as ${view.outcome.status}`);
+        if (submissionStarted) {
+          throw new Error(
+            `payout ${request.payoutId} was already sent to ${request.provider}; it can no longer be cancelled`,
+          );
+        }
+      },
+    },
+  );
+  setHandler(awaitOutcomeUpdate, async () => {
+    await condition(() => view.outcome !== undefined);
+    return view.outcome as PayoutOutcome;
+  });
+
+  upsertSearchAttributes([
+    { key: payoutProviderSearchAttribute, value: request.provider },
+    { key: payoutCurrencySearchAttribute, value: request.currency },
+    { key: payoutAmountSearchAttribute, value: request.amount },
+    ...(request.batchId ? [{ key: batchIdSearchAttribute, value: request.batchId }] : []),
+  ]);
+  setStatus('validating', payoutSummary(request));
+
+  /** Applies one provider status (from a callback, a poll or the submission answer). */
+  const apply = (
+    status: ProviderStatus,
+    source: RecordedEvent['source'],
+    eventId: string,
+    event?: ProviderEvent,
+  ): Decision => {
+    if (status.reference && !view.reference) view.reference = status.reference;
+    if (event && event.idempotencyKey !== idempotencyKey) {
+      // An earlier attempt was declined before this one began; news that it paid after all needs a person.
+      const contradicts = status.state === 'succeeded';
+      record({ eventId, source, ...describe(status), effect: contradicts ? 'contradiction' : 'recorded' });
+      if (contradicts) review(`attempt with key ${event.idempotencyKey} reported succeeded after it had been declined`);
+      return { kind: 'ignore' };
+    }
+    const decision = view.outcome
+      ? decideClosed(status, view.outcome.status)
+      : decideOpen(status, request, event?.amount);
+    record({
+      eventId,
+      source,
+      ...describe(status),
+      effect:
+        decision.kind === 'review'
+          ? 'contradiction'
+          : decision.kind === 'ignore' || decision.kind === 'wait'
+            ? 'recorded'
+            : 'applied',
+    });
+    if (decision.kind === 'finish') {
+      finish(
+        decision.status,
+        decision.status === 'declined'
+          ? { code: decision.code, message: decision.message, failureClass: 'declined' }
+          : {},
+      );
+    } else if (decision.kind === 'review') {
+      review(decision.reason);
+    }
+    return decision;
+  };
+
+  const drainInbox = (): Decision[] => {
+    const decisions: Decision[] = [];
+    for (const event of inbox.splice(0)) {
+      if (seenEventIds.has(event.eventId)) {
+        record({ eventId: event.eventId, source: 'callback', ...describe(event.status), effect: 'duplicate' });
+        continue;
+      }
+      seenEventIds.add(event.eventId);
+      decisions.push(apply(event.status, 'callback', event.eventId, event));
+    }
+    return decisions;
+  };
+
+  const clarify = async (fields: string[]) => {
+    const key = [...fields].sort().join(',');
+    if (answeredClarifications.has(key)) return;
+    answeredClarifications.add(key);
+    setStatus('awaiting_clarification', `provider asked for ${fields.join(', ')}`);
+    try {
+      await lookups.answerClarification({ request, idempotencyKey, fields });
+      setStatus('submitted', `clarification answered (${fields.join(', ')})`);
+    } catch (error) {
+      const failure = applicationFailure(error);
+      if (failure?.type === failureTypes.declined) {
+        finish('declined', { code: 'clarification_unavailable', message: failure.message, failureClass: 'declined' });
+      } else {
+        // The provider declines by itself when its window closes; until then the payout keeps waiting.
+        log.warn('clarification answer failed', { payoutId: request.payoutId, error: String(error) });
+      }
+    }
+  };
+
+  // ---- before submission: cancellable ----
+  try {
+    const problems = await validation.validatePayout(request);
+    if (problems.length > 0) {
+      return await closeAfterLateWindow(
+        finish('rejected', { problems, message: `${problems.length} problem(s): nothing was sent` }),
+      );
+    }
+    if (request.notBefore) {
+      const waitMs = Date.parse(request.notBefore) - Date.now();
+      if (waitMs > 0) {
+        setStatus('scheduled', `waiting until ${request.notBefore}`);
+        await condition(() => cancelReason !== undefined, waitMs);
+      }
+    }
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    cancelReason ??= 'workflow cancelled';
+  }
+  if (cancelReason !== undefined) {
+    return await closeAfterLateWindow(finish('cancelled', { message: cancelReason }));
+  }
+
+  // ---- from here on money may move: nothing may abandon the payout ----
+  submissionStarted = true;
+  return await CancellationScope.nonCancellable(async () => {
+    setStatus('submitting', payoutSummary(request));
+    let submitted: SubmitResult | undefined;
+    try {
+      submitted = await submission.submitPayout({ request, idempotencyKey });
+    } catch (error) {
+      const failure = applicationFailure(error);
+      const failureClass = failure?.type ? failureClassOf[failure.type] : undefined;
+      if (failure && failureClass === 'idempotency_conflict') {
+        review(
+          `idempotency key ${idempotencyKey} is taken by a different object at ${request.provider}: ${failure.message}`,
+        );
+      } else if (failure && failureClass) {
+        finish('declined', {
+          code: providerCode(failure) ?? failure.type ?? undefined,
+          message: failure.message,
+          failureClass,
+        });
+      } else {
+        // Retries ran out with the outcome unknown: the request may have arrived, so learn it, never resend blindly.
+        log.warn('submission outcome unknown; polling the provider', { payoutId: request.payoutId });
+      }
+    }
+    const submittedAt = Date.now();
+    view.submittedAt = new Date(submittedAt).toISOString();
+    if (submitted?.reference) view.reference = submitted.reference;
+    if (!view.outcome) {
+      const how =
+        submitted?.outcome === 'duplicate' ? 'provider already had it' : submitted ? 'accepted' : 'answer unknown';
+      setStatus('submitted', `${how}; waiting for the outcome`);
+      await learnOutcome(submittedAt);
+    }
+    return await closeAfterLateWindow(view.outcome as PayoutOutcome);
+  });
+
+  async function learnOutcome(submittedAt: number): Promise<void> {
+    const deadline = submittedAt + timings.outcomeDeadlineMs;
+    let interval: number | undefined;
+    let nextPollAt = submittedAt + timings.firstPollAfterMs;
+    while (!view.outcome) {
+      for (const decision of drainInbox()) {
+        if (decision.kind === 'clarify') await clarify(decision.fields);
+      }
+      if (view.outcome) return;
+      const now = Date.now();
+      if (now >= deadline) {
+        finish('needs_review', {
+          message: `no outcome from ${request.provider} within ${timings.outcomeDeadlineMs / 3_600_000} h of submission`,
+        });
+        return;
+      }
+      if (now >= nextPollAt) {
+        const decision = await poll();
+        if (decision?.kind === 'clarify') await clarify(decision.fields);
+        interval = nextPollDelay(interval, timings.firstPollAfterMs, timings.maxPollIntervalMs);
+        nextPollAt = Date.now() + interval;
+        continue;
+      }
+      await condition(() => inbox.length > 0, Math.min(nextPollAt, deadline) - now);
+    }
+  }
+
+  async function poll(): Promise<Decision | undefined> {
+    try {
+      const status = await lookups.getPayoutStatus({
+        provider: request.provider,
+        payoutId: request.payoutId,
+        idempotencyKey,
+        ...(view.reference ? { reference: view.reference } : {}),
+      });
+      return apply(status, 'poll', `poll:${view.events.length}`);
+    } catch (error) {
+      log.warn('status lookup failed; will poll again', { payoutId: request.payoutId, error: String(error) });
+      return undefined;
+    }
+  }
+
+  /** Keeps listening for late callbacks, then returns the (possibly reviewed) outcome. */
+  async function closeAfterLateWindow(outcome: PayoutOutcome): Promise<PayoutOutcome> {
+    const closeAt = Date.now() + timings.lateEventWindowMs;
+    try {
+      for (;;) {
+        drainInbox();
+        const remaining = closeAt - Date.now();
+        if (remaining <= 0 || !(await condition(() => inbox.length > 0, remaining))) break;
+      }
+    } catch (error) {
+      // Cancelling a finished payout only stops the listening; its outcome stands.
+      if (!isCancellation(error)) throw error;
+    }
+    drainInbox();
+    await condition(allHandlersFinished);
+    return view.outcome ?? outcome;
+  }
+}
