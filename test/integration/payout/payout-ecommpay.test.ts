@@ -1,0 +1,271 @@
+// PayoutWorkflow end to end through the ecommpay sandbox and the relay, on the real dev server.
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
+import { sign } from '../../../src/providers/ecommpay/signature.js';
+import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
+import {
+  cancelPayoutUpdate,
+  payoutStatusQuery,
+  payoutStatusSearchAttribute,
+  providerEventSignal,
+} from '../../../src/workflows/definitions.js';
+import {
+  awaitOutcomeUpdate,
+  sandboxProjectId,
+  sandboxSecret,
+  startPayoutStack,
+  type PayoutHandle,
+  type PayoutStack,
+} from './stack.js';
+import { replayStarted } from '../replay-helpers.js';
+
+let stack: PayoutStack;
+beforeAll(async () => {
+  stack = await startPayoutStack('payout-ecommpay');
+});
+afterAll(async () => stack.close());
+
+function visaPayout(pan: string, overrides: Partial<PayoutRequestInput> = {}): PayoutRequestInput {
+  return {
+    payoutId: `p-${randomUUID().slice(0, 12)}`,
+    provider: 'ecommpay',
+    amount: 150_000,
+    currency: 'RUB',
+    card: { pan, expMonth: 12, expYear: 2030, holder: 'IVAN PETROV' },
+    customer: { id: 'c-1', ip_address: '127.0.0.1', first_name: 'Ivan', last_name: 'Petrov' },
+    sender: { first_name: 'Acme', last_name: 'Ltd', day_of_birth: '01-01-1980' },
+    ...overrides,
+  };
+}
+
+/** A callback exactly as the provider would sign it, for the payout with this payment_id. */
+function signedCallback(paymentId: string, status: 'success' | 'decline', amount = 150_000): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    project_id: sandboxProjectId,
+    payment: { id: paymentId, type: 'payout', status, sum: { amount, currency: 'RUB' } },
+    operation: {
+      id: 99,
+      type: 'payout',
+      status,
+      sum_initial: { amount, currency: 'RUB' },
+      ...(status === 'decline' ? { code: '3105', message: 'Exceeded the limit' } : { code: '0', message: 'Success' }),
+    },
+  };
+  return { ...body, signature: sign(body, sandboxSecret) };
+}
+
+async function postToRelay(body: unknown): Promise<number> {
+  const response = await fetch(`${stack.relay.url}/webhooks/ecommpay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await response.text();
+  return response.status;
+}
+
+test('a valid payout is paid once and ends succeeded through the callback', async () => {
+  const request = visaPayout(testCards.visa.pan);
+  const handle = await stack.start(request);
+  const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
+
+  expect(outcome).toMatchObject({
+    status: 'succeeded',
+    maskedCard: '424242******4242',
+    idempotencyKey: request.payoutId,
+  });
+  const view = await handle.query(payoutStatusQuery);
+  expect(view.events.some((event) => event.source === 'callback' && event.effect === 'applied')).toBe(true);
+  const paid = stack.sandbox.ledger.list().filter((entry) => entry.key === request.payoutId);
+  expect(paid).toHaveLength(1);
+  expect(JSON.stringify(paid)).not.toContain(testCards.visa.pan);
+
+  const description = await handle.describe();
+  expect(description.typedSearchAttributes.get(payoutStatusSearchAttribute)).toBe('succeeded');
+});
+
+test('an answer lost after the provider accepted: the retry is told duplicate, the payout is paid once', async () => {
+  stack.sandbox.faults.update({ timeoutAfterAcceptRate: 1, timeoutHangMs: 5_000 });
+  const request = visaPayout(testCards.visa.pan);
+  let handle: PayoutHandle;
+  try {
+    handle = await stack.start(request);
+    await waitFor(async () =>
+      stack.sandbox.ledger.list().some((entry) => entry.key === request.payoutId && entry.repeats > 0),
+    );
+  } finally {
+    stack.sandbox.faults.update({ timeoutAfterAcceptRate: 0 });
+  }
+  const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
+  expect(outcome.status).toBe('succeeded');
+  const entries = stack.sandbox.ledger.list().filter((entry) => entry.key === request.payoutId);
+  expect(entries).toHaveLength(1);
+  expect(entries[0]?.status).toBe('succeeded');
+});
+
+test('a worker stopped between submission and outcome: a new worker finishes the payout, paid once', async () => {
+  const request = visaPayout(testCards.slow.pan);
+  const handle = await stack.start(request);
+  await waitForStatus(handle, 'submitted');
+  await stack.stopWorker();
+  // The callback arrives while no worker runs: the server keeps the signal until one does.
+  await waitFor(async () =>
+    stack.sandbox.ledger.list().some((e) => e.key === request.payoutId && e.status === 'succeeded'),
+  );
+  await stack.restartWorker();
+  expect((await handle.executeUpdate(awaitOutcomeUpdate)).status).toBe('succeeded');
+  expect(stack.sandbox.ledger.list().filter((entry) => entry.key === request.payoutId)).toHaveLength(1);
+});
+
+test('a declined card ends declined with the provider code and message', async () => {
+  const handle = await stack.start(visaPayout(testCards.decline3104.pan));
+  const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
+  expect(outcome).toMatchObject({ status: 'declined', code: '3104', failureClass: 'declined' });
+  expect(outcome.message).toBeTruthy();
+});
+
+test('a payout that breaks a scheme rule is rejected with every problem and nothing is sent', async () => {
+  const request = visaPayout(testCards.visa.pan, { sender: { first_name: 'Acme', last_name: 'Ltd' } });
+  const handle = await stack.start(request);
+  const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
+  expect(outcome.status).toBe('rejected');
+  expect(outcome.problems?.map((problem) => problem.path)).toContain('sender.day_of_birth');
+  expect(stack.sandbox.ledger.list().some((entry) => entry.key === request.payoutId)).toBe(false);
+});
+
+test('a clarification request is answered from the payout data, then the payout succeeds', async () => {
+  const handle = await stack.start(visaPayout(testCards.clarifyName.pan));
+  const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
+  expect(outcome.status).toBe('succeeded');
+  const view = await handle.query(payoutStatusQuery);
+  expect(view.events.map((event) => event.state)).toContain('needs_clarification');
+});
+
+test('a clarification the payout has no data for ends declined with the reason', async () => {
+  const handle = await stack.start(
+    visaPayout(testCards.clarifyName.pan, { customer: { id: 'c-2', ip_address: '127.0.0.1' } }),
+  );
+  const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
+  expect(outcome).toMatchObject({ status: 'declined', code: 'clarification_unavailable' });
+  expect(outcome.message).toMatch(/customer\.first_name/);
+});
+
+test('with every callback dropped, polling learns the outcome', async () => {
+  stack.sandbox.faults.update({ callbackDropRate: 1 });
+  try {
+    const handle = await stack.start(
+      visaPayout(testCards.mastercard.pan, { customer: { id: 'c-3', ip_address: '127.0.0.1', address: 'Main st 1' } }),
+    );
+    const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
+    expect(outcome.status).toBe('succeeded');
+    const view = await handle.query(payoutStatusQuery);
+    expect(view.events.filter((event) => event.source === 'callback')).toHaveLength(0);
+    expect(view.events.some((event) => event.source === 'poll' && event.state === 'succeeded')).toBe(true);
+  } finally {
+    stack.sandbox.faults.update({ callbackDropRate: 0 });
+  }
+});
+
+test('a payout whose outcome never comes ends in needs_review at the deadline, not as a failure', async () => {
+  const handle = await stack.start(visaPayout(testCards.pending.pan), {
+    outcomeDeadlineMs: 5_000,
+    firstPollAfterMs: 1_000,
+  });
+  const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
+  expect(outcome.status).toBe('needs_review');
+  expect(outcome.message).toMatch(/no outcome/);
+});
+
+test('cancel before submission ends cancelled; cancel after submission is refused', async () => {
+  const later = new Date(Date.now() + 60 * 60_000).toISOString();
+  const scheduled = await stack.start(visaPayout(testCards.visa.pan, { notBefore: later }));
+  await waitForStatus(scheduled, 'scheduled');
+  const view = await scheduled.executeUpdate(cancelPayoutUpdate, { args: [{ reason: 'merchant asked' }] });
+  expect(view.outcome).toMatchObject({ status: 'cancelled', message: 'merchant asked' });
+
+  const sent = await stack.start(visaPayout(testCards.slow.pan));
+  await waitForStatus(sent, 'submitted');
+  await expect(sent.executeUpdate(cancelPayoutUpdate, { args: [{}] })).rejects.toThrow(WorkflowUpdateFailedError);
+  expect((await sent.executeUpdate(awaitOutcomeUpdate)).status).toBe('succeeded');
+});
+
+test('forged callbacks are refused with 403 and leave the payout unchanged', async () => {
+  const request = visaPayout(testCards.pending.pan);
+  const handle = await stack.start(request, { outcomeDeadlineMs: 60_000 });
+  await waitForStatus(handle, 'submitted');
+
+  const wrongKey = signedCallback(request.payoutId, 'success');
+  wrongKey.signature = sign({ other: 'body' }, sandboxSecret);
+  expect(await postToRelay(wrongKey)).toBe(403);
+  const alteredAmount = signedCallback(request.payoutId, 'success');
+  (alteredAmount.payment as { sum: { amount: number } }).sum.amount = 1;
+  expect(await postToRelay(alteredAmount)).toBe(403);
+  const alteredStatus = signedCallback(request.payoutId, 'decline');
+  (alteredStatus.payment as { status: string }).status = 'success';
+  expect(await postToRelay(alteredStatus)).toBe(403);
+  expect(await postToRelay('not json')).toBe(400);
+
+  const view = await handle.query(payoutStatusQuery);
+  expect(view.status).toBe('submitted');
+  expect(view.events.filter((event) => event.source === 'callback')).toHaveLength(0);
+  await handle.terminate('test done');
+});
+
+test('a duplicated callback is recorded once; a contradicting late callback sends the payout to review', async () => {
+  const request = visaPayout(testCards.visa.pan);
+  const handle = await stack.start(request, { lateEventWindowMs: 5_000 });
+  expect((await handle.executeUpdate(awaitOutcomeUpdate)).status).toBe('succeeded');
+
+  const success = signedCallback(request.payoutId, 'success');
+  expect(await postToRelay(success)).toBe(200);
+  expect(await postToRelay(success)).toBe(200);
+  expect(await postToRelay(signedCallback(request.payoutId, 'decline'))).toBe(200);
+
+  const result = await handle.result();
+  expect(result.status).toBe('needs_review');
+  expect(result.message).toMatch(/after the payout ended as succeeded, the provider reported declined 3105/);
+  const view = await handle.query(payoutStatusQuery);
+  expect(view.events.filter((event) => event.effect === 'duplicate').length).toBeGreaterThanOrEqual(1);
+  expect((await handle.describe()).typedSearchAttributes.get(payoutStatusSearchAttribute)).toBe('needs_review');
+});
+
+test('an authentic callback for no payout is kept as an orphan and answered 200', async () => {
+  expect(await postToRelay(signedCallback('nobody-here', 'success'))).toBe(200);
+  const orphans = await stack.orphans.list();
+  expect(orphans.map((orphan) => orphan.workflowId)).toContain('payout-nobody-here');
+});
+
+test("an event about another attempt's key is recorded, never applied", async () => {
+  const request = visaPayout(testCards.pending.pan);
+  const handle = await stack.start(request, { outcomeDeadlineMs: 60_000 });
+  await waitForStatus(handle, 'submitted');
+  await handle.signal(providerEventSignal, {
+    provider: 'ecommpay',
+    idempotencyKey: `${request.payoutId}.a2`,
+    eventId: 'other-attempt',
+    status: { state: 'declined', code: '3104', message: 'x' },
+  });
+  await waitFor(async () => (await handle.query(payoutStatusQuery)).events.length > 0);
+  const view = await handle.query(payoutStatusQuery);
+  expect(view.status).toBe('submitted');
+  expect(view.events[0]).toMatchObject({ eventId: 'other-attempt', effect: 'recorded' });
+  await handle.terminate('test done');
+});
+
+test('every history this file produced replays on the current workflow code', async () => {
+  expect(stack.started.length).toBeGreaterThan(10);
+  expect(await replayStarted('ecommpay', stack.started)).toEqual([]);
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function waitForStatus(handle: PayoutHandle, status: string): Promise<void> {
+  await waitFor(async () => (await handle.query(payoutStatusQuery)).status === status);
+}

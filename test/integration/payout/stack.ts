@@ -1,0 +1,130 @@
+// The whole payout path on one machine for a test file: the provider sandbox, the webhook relay and a
+// worker on the shared dev server, wired the way the real processes wire them.
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { createActivities } from '../../../src/activities/index.js';
+import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
+import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
+import { freePort } from '../../../src/devstack/ports.js';
+import { createLogger } from '../../../src/logging.js';
+import { createEcommpayProvider } from '../../../src/providers/ecommpay/index.js';
+import { providerRegistry } from '../../../src/providers/registry.js';
+import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index.js';
+import { OrphanJournal } from '../../../src/webhooks/orphans.js';
+import { startRelay, type Relay } from '../../../src/webhooks/relay.js';
+import { createPayoutsWorker } from '../../../src/worker/worker.js';
+import { awaitOutcomeUpdate, payoutWorkflowId } from '../../../src/workflows/definitions.js';
+import { PayoutWorkflow, type PayoutTimings } from '../../../src/workflows/payout.js';
+import { connect, testServer, uniqueTaskQueue, type TestConnections } from '../helpers.js';
+import type { StartedWorkflow } from '../replay-helpers.js';
+
+export const sandboxSecret = 'sandbox-ecommpay-secret';
+export const sandboxProjectId = 1000;
+
+/** Short enough for tests, long enough that a callback normally wins over the first poll. */
+export const testTimings: PayoutTimings = {
+  firstPollAfterMs: 3_000,
+  maxPollIntervalMs: 3_000,
+  outcomeDeadlineMs: 30_000,
+  lateEventWindowMs: 2_000,
+};
+
+export type PayoutHandle = WorkflowHandleWithFirstExecutionRunId<typeof PayoutWorkflow>;
+
+export interface PayoutStack {
+  conns: TestConnections;
+  sandbox: RunningSandbox;
+  relay: Relay;
+  orphans: OrphanJournal;
+  taskQueue: string;
+  worker: Worker;
+  /** Every payout started through start(), with the test that started it (for the replay check). */
+  started: StartedWorkflow[];
+  /** Starts a fresh worker (after a test stopped the first one). */
+  restartWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  start(request: PayoutRequestInput, timings?: Partial<PayoutTimings>): Promise<PayoutHandle>;
+  close(): Promise<void>;
+}
+
+export async function startPayoutStack(name: string): Promise<PayoutStack> {
+  const logger = createLogger(name, { level: 'silent' });
+  const conns = await connect();
+  const relayPort = await freePort();
+  const callbackUrl = `http://127.0.0.1:${relayPort}/webhooks/ecommpay`;
+  const sandbox = await startSandbox({
+    logger,
+    ecommpay: { projectId: sandboxProjectId, secretKey: sandboxSecret, callbackUrl },
+    timing: { processingMs: 300, slowMs: 4_000, callbackDelayMs: 100, callbackRetryMs: 500 },
+  });
+  const providers = providerRegistry({
+    ecommpay: () =>
+      createEcommpayProvider({
+        baseUrl: sandbox.url,
+        projectId: sandboxProjectId,
+        secretKey: sandboxSecret,
+        callbackUrl,
+        timeouts: { connectMs: 1_000, responseMs: 2_000 },
+        logger,
+      }),
+  });
+  const orphans = new OrphanJournal(
+    path.join(await mkdtemp(path.join(os.tmpdir(), 'payouts-orphans-')), 'orphans.jsonl'),
+  );
+  const relay = await startRelay({
+    port: relayPort,
+    host: '127.0.0.1',
+    client: conns.client,
+    providers,
+    orphans,
+    logger,
+  });
+  const taskQueue = uniqueTaskQueue(name);
+
+  let running: Promise<void> | undefined;
+  const stack: PayoutStack = {
+    conns,
+    sandbox,
+    relay,
+    orphans,
+    taskQueue,
+    worker: undefined as unknown as Worker,
+    started: [],
+    async restartWorker() {
+      stack.worker = await createPayoutsWorker({
+        connection: conns.nativeConnection,
+        namespace: testServer().namespace,
+        taskQueue,
+        activities: createActivities({ providers }),
+      });
+      running = stack.worker.run();
+    },
+    async stopWorker() {
+      if (stack.worker.getState() === 'RUNNING') stack.worker.shutdown();
+      await running;
+    },
+    async start(request, timings) {
+      const parsed = payoutRequestSchema.parse(request);
+      const handle = await conns.client.workflow.start(PayoutWorkflow, {
+        taskQueue,
+        workflowId: payoutWorkflowId(parsed.payoutId),
+        args: [{ request: parsed, timings: { ...testTimings, ...timings } }],
+      });
+      stack.started.push({ scenario: expect.getState().currentTestName ?? 'unnamed', handle });
+      return handle;
+    },
+    async close() {
+      await stack.stopWorker();
+      await relay.close();
+      await sandbox.close();
+      await conns.close();
+    },
+  };
+  await stack.restartWorker();
+  return stack;
+}
+
+export { awaitOutcomeUpdate };
