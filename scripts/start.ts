@@ -1,13 +1,15 @@
 /**
  * `npm start`: the local stack in one command. Temporal dev server (SQLite file under DATA_DIR, UI, our
- * search attributes) and the worker; Ctrl-C stops everything this started.
+ * search attributes), the provider sandbox, the webhook relay and the worker; Ctrl-C stops everything this
+ * started.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { config, ConfigError } from '../src/config.js';
+import { type Config, config, ConfigError } from '../src/config.js';
 import { PortTakenError, startDevServer, stopProcess, type DevServer } from '../src/devstack/dev-server.js';
 import { portInUse, waitFor } from '../src/devstack/ports.js';
 import { ensureTemporalCli } from '../src/devstack/temporal-cli.js';
+import { sandboxSettingsFromEnv } from '../src/sandbox/config.js';
 
 const say = (line: string) => console.log(`[start] ${line}`);
 const tsx = path.resolve('node_modules/.bin/tsx');
@@ -46,10 +48,39 @@ function startService(name: string, script: string, env: Record<string, string>)
   return service;
 }
 
+/**
+ * Providers without settings in the environment are pointed at the sandbox with its published development
+ * credentials, so the stack pays end to end with no account; configured providers are left alone.
+ */
+function sandboxedProviders(cfg: Config, sandboxUrl: string, relayUrl: string) {
+  const env: Record<string, string> = {};
+  const lines: string[] = [];
+  if (!cfg.ECOMMPAY_BASE_URL) {
+    const sandbox = sandboxSettingsFromEnv();
+    Object.assign(env, {
+      ECOMMPAY_BASE_URL: sandboxUrl,
+      ECOMMPAY_PROJECT_ID: String(sandbox.ecommpay.projectId),
+      ECOMMPAY_SECRET_KEY: sandbox.ecommpay.secretKey,
+      ECOMMPAY_CALLBACK_URL: `${relayUrl}/webhooks/ecommpay`,
+    });
+    lines.push(`ecommpay         -> sandbox (project ${sandbox.ecommpay.projectId})`);
+  } else {
+    lines.push(`ecommpay         -> ${cfg.ECOMMPAY_BASE_URL}`);
+  }
+  return { env, lines };
+}
+
 async function main(): Promise<void> {
   const cfg = config();
   const dataDir = path.resolve(cfg.DATA_DIR);
-  for (const [port, variable] of [[cfg.WORKER_HEALTH_PORT, 'WORKER_HEALTH_PORT']] as const) {
+  const ports = [
+    [cfg.TEMPORAL_GRPC_PORT, 'TEMPORAL_GRPC_PORT'],
+    [cfg.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT'],
+    [cfg.RELAY_PORT, 'RELAY_PORT'],
+    [cfg.SANDBOX_PORT, 'SANDBOX_PORT'],
+    [cfg.WORKER_HEALTH_PORT, 'WORKER_HEALTH_PORT'],
+  ] as const;
+  for (const [port, variable] of ports) {
     if (await portInUse(port)) throw new PortTakenError(port, variable);
   }
   const cli = await ensureTemporalCli(say);
@@ -63,8 +94,18 @@ async function main(): Promise<void> {
     dbFile: path.join(dataDir, 'temporal.db'),
     logFile: path.join(dataDir, 'temporal.log'),
   });
-  const env = { TEMPORAL_ADDRESS: devServer.address, TEMPORAL_NAMESPACE: devServer.namespace };
+  const relayUrl = `http://localhost:${cfg.RELAY_PORT}`;
+  const sandboxUrl = `http://localhost:${cfg.SANDBOX_PORT}`;
+  const providers = sandboxedProviders(cfg, sandboxUrl, relayUrl);
+  const env = { TEMPORAL_ADDRESS: devServer.address, TEMPORAL_NAMESPACE: devServer.namespace, ...providers.env };
+  startService('sandbox', 'src/sandbox/main.ts', {
+    SANDBOX_STATE_FILE: process.env.SANDBOX_STATE_FILE ?? path.join(dataDir, 'sandbox-ledger.jsonl'),
+    SANDBOX_ECOMMPAY_CALLBACK_URL: `${relayUrl}/webhooks/ecommpay`,
+  });
+  startService('relay', 'src/webhooks/main.ts', env);
   startService('worker', 'src/worker/main.ts', env);
+  await waitFor('sandbox', () => portInUse(cfg.SANDBOX_PORT), 60_000);
+  await waitFor('relay', () => portInUse(cfg.RELAY_PORT), 60_000);
   await waitFor('worker', () => portInUse(cfg.WORKER_HEALTH_PORT), 120_000);
 
   console.log(
@@ -74,6 +115,9 @@ async function main(): Promise<void> {
       `  Temporal gRPC    ${devServer.address} (namespace ${devServer.namespace})`,
       `  Temporal UI      ${devServer.uiUrl}`,
       `  worker health    http://localhost:${cfg.WORKER_HEALTH_PORT}/healthz (task queue ${cfg.PAYOUTS_TASK_QUEUE})`,
+      `  webhook relay    ${relayUrl}/webhooks/ecommpay, ${relayUrl}/webhooks/rbkmoney (orphans: ${relayUrl}/orphans)`,
+      `  sandbox          ${sandboxUrl} (ledger: ${sandboxUrl}/sandbox/ledger, faults: ${sandboxUrl}/sandbox/faults)`,
+      ...providers.lines.map((line) => `  ${line}`),
       `  data             ${dataDir} (Temporal database: temporal.db, server log: temporal.log)`,
       '  Ctrl-C stops everything.',
       '',
