@@ -55,6 +55,9 @@ export const awaitOutcomeUpdate = defineUpdate<PayoutOutcome>('awaitOutcome');
 
 export const payoutWorkflowId = (payoutId: string) => `payout-${payoutId}`;
 
+/** Sent by a child PayoutWorkflow to its parent (a batch) once, when it reaches its outcome. */
+export const payoutFinishedSignal = defineSignal<[PayoutOutcome]>('payoutFinished');
+
 /** One thing the provider told us (callback or status poll), and what it did to the payout. */
 export interface RecordedEvent {
   eventId: string;

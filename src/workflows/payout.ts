@@ -11,12 +11,14 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  getExternalWorkflowHandle,
   log,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { PayoutActivities } from '../activities/payout.js';
 import { maskPan } from '../domain/card.js';
@@ -38,6 +40,7 @@ import {
   failureTypes,
   nonRetryableFailureTypes,
   payoutAmountSearchAttribute,
+  payoutFinishedSignal,
   payoutCurrencySearchAttribute,
   payoutProviderSearchAttribute,
   payoutStatusQuery,
@@ -153,6 +156,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
   const answeredClarifications = new Set<string>();
   let cancelReason: string | undefined;
   let submissionStarted = false;
+  let parentNotified: Promise<void> | undefined;
 
   const setStatus = (status: PayoutStatus, details: string) => {
     view.status = status;
@@ -179,6 +183,14 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     };
     view.outcome = outcome;
     setStatus(status, fields.message ?? fields.code ?? payoutSummary(request));
+    // A batch learns each outcome from its children by signal, so it never waits for their late-event window.
+    const parent = workflowInfo().parent;
+    if (parent) {
+      parentNotified = getExternalWorkflowHandle(parent.workflowId, parent.runId)
+        .signal(payoutFinishedSignal, outcome)
+        // The batch may have been closed by an operator; the payout's own outcome stands regardless.
+        .catch((error: unknown) => log.warn('could not notify the parent batch', { error: String(error) }));
+    }
     return outcome;
   };
 
@@ -422,6 +434,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       if (!isCancellation(error)) throw error;
     }
     drainInbox();
+    await parentNotified;
     await condition(allHandlersFinished);
     return view.outcome ?? outcome;
   }

@@ -99,6 +99,25 @@ function differences(pairs: Array<[field: string, sent: unknown, existing: unkno
     .map(([field]) => field);
 }
 
+function conflictError(operation: string, externalID: string, id: string, differing: string[]) {
+  return new IdempotencyConflictError(
+    'rbkmoney',
+    `RBKmoney ${operation}: externalID "${externalID}" already names ${id}, created with a different ` +
+      `${differing.join(', ')}; this request was not executed`,
+    'conflict',
+  );
+}
+
+function withdrawalDifferences(params: WithdrawalParameters, existing: Withdrawal): string[] {
+  return differences([
+    ['wallet', params.wallet, existing.wallet],
+    ['destination', params.destination, existing.destination],
+    ['body.amount', params.body.amount, existing.body.amount],
+    ['body.currency', params.body.currency, existing.body.currency],
+    ['metadata', params.metadata, existing.metadata],
+  ]);
+}
+
 const seg = encodeURIComponent;
 
 export class RbkmoneyClient {
@@ -206,12 +225,7 @@ export class RbkmoneyClient {
     }
     const differing = compare(existing);
     if (differing.length === 0) return existing;
-    throw new IdempotencyConflictError(
-      'rbkmoney',
-      `RBKmoney ${operation}: externalID "${externalID}" already names ${existing.id}, created with a different ` +
-        `${differing.join(', ')}; this request was not executed`,
-      'conflict',
-    );
+    throw conflictError(operation, externalID, existing.id, differing);
   }
 
   // --- Identity ---
@@ -329,11 +343,20 @@ export class RbkmoneyClient {
 
   /** 202: accepted and Pending (or, for a repeated externalID with the same parameters, the existing one). */
   async createWithdrawal(params: WithdrawalParameters): Promise<Withdrawal> {
+    return (await this.createWithdrawalOutcome(params)).withdrawal;
+  }
+
+  /** createWithdrawal, also saying whether the answer was a 409 settled into the withdrawal made earlier. */
+  async createWithdrawalOutcome(
+    params: WithdrawalParameters,
+  ): Promise<{ withdrawal: Withdrawal; settled409: boolean }> {
     const operation = 'createWithdrawal';
     const answer = await this.send(operation, 'wallet', 'POST', '/wallet/v0/withdrawals', { json: params });
-    if (isSuccess(answer.status)) return this.parse(operation, answer, withdrawalSchema);
+    if (isSuccess(answer.status)) {
+      return { withdrawal: this.parse(operation, answer, withdrawalSchema), settled409: false };
+    }
     if (answer.status === 409) {
-      return this.resolveConflict(
+      const withdrawal = await this.resolveConflict(
         operation,
         answer,
         params.externalID,
@@ -341,15 +364,9 @@ export class RbkmoneyClient {
           byExternalID: () => this.getWithdrawalByExternalID(params.externalID),
           byId: (id) => this.getWithdrawal(id),
         },
-        (e) =>
-          differences([
-            ['wallet', params.wallet, e.wallet],
-            ['destination', params.destination, e.destination],
-            ['body.amount', params.body.amount, e.body.amount],
-            ['body.currency', params.body.currency, e.body.currency],
-            ['metadata', params.metadata, e.metadata],
-          ]),
+        (existing) => withdrawalDifferences(params, existing),
       );
+      return { withdrawal, settled409: true };
     }
     throw this.failure(operation, answer);
   }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { scrubCardNumbers } from '../../domain/card.js';
 import type { PanCard } from '../../domain/payout-request.js';
-import type { CallbackResult, ProviderEvent, ProviderStatus, ValidationProblem } from '../contract.js';
+import type { BindingEvent, CallbackResult, ProviderEvent, ProviderStatus, ValidationProblem } from '../contract.js';
 
 const metadataSchema = z.record(z.string(), z.unknown());
 /** Ids are strings in the spec; database-backed ones (webhooks, events) are tolerated as numbers too. */
@@ -395,6 +395,13 @@ function eventStatus(event: WithdrawalWebhookEvent, reference: string | undefine
 }
 
 type CallbackOutcome = Extract<CallbackResult, { ok: true }>;
+type OtherOutcome = Extract<CallbackOutcome, { event: null }>;
+
+const destinationEventStates = {
+  DestinationCreated: 'created',
+  DestinationAuthorized: 'authorized',
+  DestinationUnauthorized: 'unauthorized',
+} as const satisfies Record<DestinationWebhookEvent['eventType'], BindingEvent['state']>;
 
 /**
  * Maps a verified event to what parseCallback returns. A withdrawal event with our externalID becomes a
@@ -404,7 +411,7 @@ export function webhookEventToCallback(event: WebhookEvent): CallbackOutcome {
   if (event.topic === 'DestinationTopic') {
     const subject = event.eventType === 'DestinationCreated' ? (event.destination.id ?? '') : event.destinationID;
     const externalID = event.eventType === 'DestinationCreated' ? event.destination.externalID : event.externalID;
-    return {
+    const outcome: OtherOutcome = {
       ok: true,
       event: null,
       other: {
@@ -413,6 +420,18 @@ export function webhookEventToCallback(event: WebhookEvent): CallbackOutcome {
         detail: { externalID, eventID: event.eventID, occuredAt: event.occuredAt },
       },
     };
+    // Without our externalID (or an id) the event cannot be routed to a binding; it stays `other` only.
+    if (externalID && subject) {
+      outcome.binding = {
+        provider: 'rbkmoney',
+        idempotencyKey: externalID,
+        reference: subject,
+        eventId: `${subject}:${event.eventType}:${event.eventID ?? event.occuredAt}`,
+        state: destinationEventStates[event.eventType],
+        occurredAt: event.occuredAt,
+      };
+    }
+    return outcome;
   }
   const withdrawalID = event.eventType === 'WithdrawalStarted' ? event.withdrawal.id : event.withdrawalID;
   const externalID = event.eventType === 'WithdrawalStarted' ? event.withdrawal.externalID : event.externalID;

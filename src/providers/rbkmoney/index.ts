@@ -1,0 +1,203 @@
+/**
+ * RBKmoney Wallets as a PayoutProvider: one withdrawal per payout, from the configured wallet to a destination
+ * bound earlier (tokenizeCard + ensureDestination, run by the card's binding workflow), keyed by externalID;
+ * status by withdrawal id or externalID; signed webhooks. Sources: docs/PROVIDERS.md, "RBKmoney".
+ */
+import type { KeyObject } from 'node:crypto';
+import type { PanCard, PayoutRequest } from '../../domain/payout-request.js';
+import type {
+  CallbackResult,
+  PayoutProvider,
+  ProviderStatus,
+  StatusLookup,
+  SubmitInput,
+  SubmitResult,
+  ValidationProblem,
+} from '../contract.js';
+import { InvalidPayoutRequestError, ProviderError, SystemicProviderError, TransientProviderError } from '../errors.js';
+import { type AccountSetup, type AccountSetupInput, setupAccount } from './account.js';
+import { type ClientLogger, RbkmoneyClient } from './client.js';
+import {
+  type DestinationInfo,
+  type EnsureDestinationInput,
+  ensureDestination,
+  getDestination,
+  type TokenizedCard,
+  tokenizeCard,
+} from './destinations.js';
+import { cardFingerprint } from './fingerprint.js';
+import { parsePublicKey, signatureHeaderName, verifyWebhook } from './signature.js';
+import { validatePayout } from './validation.js';
+import {
+  buildCreateWithdrawal,
+  parseWebhookEvent,
+  webhookEventToCallback,
+  withdrawalToProviderStatus,
+} from './wire.js';
+
+export { cardFingerprint, destinationExternalId } from './fingerprint.js';
+export type { AccountSetup, AccountSetupInput } from './account.js';
+export type { DestinationInfo, EnsureDestinationInput, TokenizedCard } from './destinations.js';
+
+export interface RbkmoneyProviderOptions {
+  /** Scheme and host before `/wallet/v0`. */
+  baseUrl: string;
+  /** From the environment, through the caller; never logged. */
+  apiKey: string;
+  /** The identity destinations are bound to (RBKMONEY_IDENTITY_ID, printed by setupAccount). */
+  identityId?: string;
+  /** The wallet payouts are paid from (RBKMONEY_WALLET_ID). */
+  walletId?: string;
+  /** The wallet's currency, when known: payouts in another one are refused by validate. */
+  walletCurrency?: string;
+  /** The webhooks' public key(s) as setupAccount returns them; without one every callback is refused. */
+  webhookPublicKey?: string | readonly string[];
+  /** CARD_FINGERPRINT_KEY: the HMAC key of cardFingerprint. */
+  cardFingerprintKey?: string;
+  logger?: ClientLogger;
+  timeoutMs?: number;
+  connectTimeoutMs?: number;
+  deadlineMs?: number;
+  /** Clock for the card expiry rule. */
+  now?: () => Date;
+}
+
+export interface RbkmoneyProvider extends PayoutProvider {
+  readonly name: 'rbkmoney';
+  /** Sends the card to payres and returns its token; the card number and CVV go nowhere else. */
+  tokenizeCard(card: PanCard): Promise<TokenizedCard>;
+  /** The destination named by externalID, created from the token when there is none yet. */
+  ensureDestination(
+    input: Omit<EnsureDestinationInput, 'identityId'> & { identityId?: string },
+  ): Promise<DestinationInfo>;
+  getDestination(id: string): Promise<DestinationInfo | undefined>;
+  /** Identity, wallet and webhooks, created once; safe to repeat. */
+  setupAccount(input: AccountSetupInput): Promise<AccountSetup>;
+  /** HMAC-SHA256 of the card number under the configured key, hex: names a card without revealing it. */
+  cardFingerprint(card: PanCard): string;
+}
+
+function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const matching = Object.entries(headers).filter(([key]) => key.toLowerCase() === name);
+  const values = matching.flatMap(([, value]) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
+  // Two signatures for one body are not a signature we can trust.
+  return values.length === 1 ? values[0] : undefined;
+}
+
+function required<T>(value: T | undefined, variable: string, purpose: string): T {
+  if (value === undefined) throw new SystemicProviderError('rbkmoney', `${variable} is not configured (${purpose})`);
+  return value;
+}
+
+/** A refused status request says nothing about the payout: only transient and systemic errors escape. */
+function statusFailure(error: unknown): ProviderStatus {
+  const refused =
+    error instanceof ProviderError &&
+    !(error instanceof TransientProviderError) &&
+    !(error instanceof SystemicProviderError);
+  if (refused) return { state: 'unknown', reason: `status request refused: ${error.message}` };
+  throw error;
+}
+
+export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): RbkmoneyProvider {
+  const client = new RbkmoneyClient({
+    baseUrl: options.baseUrl,
+    apiKey: options.apiKey,
+    logger: options.logger,
+    timeoutMs: options.timeoutMs,
+    connectTimeoutMs: options.connectTimeoutMs,
+    deadlineMs: options.deadlineMs,
+  });
+  const now = options.now ?? (() => new Date());
+  const configuredKeys = options.webhookPublicKey;
+  // Parsed once, so a key that cannot be read stops the process at start rather than refusing every callback.
+  const publicKeys: KeyObject[] = (
+    configuredKeys === undefined ? [] : typeof configuredKeys === 'string' ? [configuredKeys] : [...configuredKeys]
+  ).map((key) => parsePublicKey(key));
+
+  return {
+    name: 'rbkmoney',
+
+    validate(request: PayoutRequest): ValidationProblem[] {
+      return validatePayout(request, { walletCurrency: options.walletCurrency, now: now() });
+    },
+
+    async submit({ request, idempotencyKey, prepared }: SubmitInput): Promise<SubmitResult> {
+      const walletID = required(options.walletId, 'RBKMONEY_WALLET_ID', 'the wallet payouts are paid from');
+      const destinationID = prepared?.destinationId ?? ('token' in request.card ? request.card.token : undefined);
+      if (!destinationID) {
+        throw new InvalidPayoutRequestError(
+          'rbkmoney',
+          `RBKmoney payout ${request.payoutId} has no destination: bind the card before submitting`,
+          'no_destination',
+        );
+      }
+      const params = buildCreateWithdrawal({
+        externalID: idempotencyKey,
+        walletID,
+        destinationID,
+        amount: request.amount,
+        currency: request.currency,
+        metadata: { payoutId: request.payoutId },
+      });
+      const { withdrawal, settled409 } = await client.createWithdrawalOutcome(params);
+      // A new withdrawal is always Pending, so a final one means the key had been used. A repeat with the same
+      // parameters while still Pending is answered by the provider just like a first create (2xx with the
+      // withdrawal): it reads as accepted, which is harmless (docs/PROVIDERS.md, "Idempotency").
+      const duplicate = settled409 || withdrawal.status !== 'Pending';
+      return { outcome: duplicate ? 'duplicate' : 'accepted', reference: withdrawal.id };
+    },
+
+    async getStatus({ idempotencyKey, reference }: StatusLookup): Promise<ProviderStatus> {
+      try {
+        const withdrawal =
+          (reference ? await client.getWithdrawal(reference) : undefined) ??
+          (await client.getWithdrawalByExternalID(idempotencyKey));
+        if (!withdrawal) {
+          return { state: 'unknown', reason: 'not found: RBKmoney has no withdrawal with this externalID' };
+        }
+        if (withdrawal.externalID !== undefined && withdrawal.externalID !== idempotencyKey) {
+          return { state: 'unknown', reference: withdrawal.id, reason: 'RBKmoney answered about another externalID' };
+        }
+        return withdrawalToProviderStatus(withdrawal);
+      } catch (error) {
+        return statusFailure(error);
+      }
+    },
+
+    parseCallback(rawBody, headers): CallbackResult {
+      if (publicKeys.length === 0) {
+        return { ok: false, rejection: 'bad_signature', reason: 'no RBKmoney webhook public key is configured' };
+      }
+      const signature = headerValue(headers, signatureHeaderName);
+      if (signature === undefined) {
+        return { ok: false, rejection: 'bad_signature', reason: 'no single Content-Signature header' };
+      }
+      if (!publicKeys.some((key) => verifyWebhook(rawBody, signature, key))) {
+        return { ok: false, rejection: 'bad_signature', reason: 'Content-Signature does not match the body' };
+      }
+      const parsed = parseWebhookEvent(rawBody);
+      if (!parsed.ok) return { ok: false, rejection: 'malformed', reason: parsed.reason };
+      return webhookEventToCallback(parsed.event);
+    },
+
+    tokenizeCard: (card) => tokenizeCard(client, card),
+
+    ensureDestination: (input) =>
+      ensureDestination(client, {
+        ...input,
+        identityId: input.identityId ?? required(options.identityId, 'RBKMONEY_IDENTITY_ID', 'destinations'),
+      }),
+
+    getDestination: (id) => getDestination(client, id),
+
+    setupAccount: (input) => setupAccount(client, input),
+
+    cardFingerprint(card: PanCard): string {
+      return cardFingerprint(
+        card.pan,
+        required(options.cardFingerprintKey, 'CARD_FINGERPRINT_KEY', 'card fingerprints'),
+      );
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * What the RBKmoney sandbox accepts: request bodies as the spec (swag-wallets v0) defines them, as zod
+ * schemas built on the adapter's wire schemas where those are exact. The adapter's own schemas are stricter
+ * in places (it always sends an externalID); here optional is optional, as at the provider.
+ */
+import { z } from 'zod';
+import { bankCardSchema, webhookScopeSchema } from '../../providers/rbkmoney/wire.js';
+
+const metadata = z.record(z.string(), z.unknown()).optional();
+const externalID = z.string().optional();
+const currency = z.string().regex(/^[A-Z]{3}$/);
+const id = z.string().min(1).max(40);
+
+export const identityRequestSchema = z.object({
+  name: z.string(),
+  provider: z.string(),
+  metadata,
+  externalID,
+});
+export type IdentityRequest = z.infer<typeof identityRequestSchema>;
+
+export const walletRequestSchema = z.object({ name: z.string(), identity: id, currency, metadata, externalID });
+export type WalletRequest = z.infer<typeof walletRequestSchema>;
+
+/** `type` is not required by the spec (only cardNumber is). */
+export const bankCardRequestSchema = bankCardSchema.extend({ type: z.literal('BankCard').optional() });
+export type BankCardRequest = z.infer<typeof bankCardRequestSchema>;
+
+export const destinationRequestSchema = z.object({
+  name: z.string(),
+  identity: id,
+  currency,
+  resource: z.object({
+    type: z.enum([
+      'BankCardDestinationResource',
+      'CryptoWalletDestinationResource',
+      'DigitalWalletDestinationResource',
+    ]),
+    token: z.string().min(1).max(1000).optional(),
+  }),
+  metadata,
+  externalID,
+});
+export type DestinationRequest = z.infer<typeof destinationRequestSchema>;
+
+const grant = z.string().min(1).max(4000).optional();
+
+/** The amount is any int64 here: the server itself refuses a bad one (422 "Invalid cash amount"). */
+export const withdrawalRequestSchema = z.object({
+  wallet: id,
+  destination: id,
+  body: z.object({ amount: z.number().int(), currency }),
+  metadata,
+  externalID,
+  walletGrant: grant,
+  destinationGrant: grant,
+  quoteToken: grant,
+});
+export type WithdrawalRequest = z.infer<typeof withdrawalRequestSchema>;
+
+export const webhookRequestSchema = z.object({
+  identityID: id,
+  url: z.url().max(1000),
+  scope: webhookScopeSchema,
+});
+export type WebhookRequest = z.infer<typeof webhookRequestSchema>;
+
+/** The spec's `X-Request-ID`: required, 1-32 characters. */
+export const requestIdSchema = z.string().min(1).max(32);
+
+export type BadRequestType = 'SchemaViolated' | 'NotFound' | 'WrongType' | 'WrongLength' | 'NotInRange' | 'NoMatch';
+
+/** The 400 body of the provider's request validation (wapi's map_error). */
+export function badRequest(errorType: BadRequestType, name: string, detail?: string) {
+  const description = `Request parameter: ${name}, error type: ${errorType}${detail ? `, description: ${detail}` : ''}`;
+  return { errorType, name, description };
+}
