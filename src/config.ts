@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as RUB');
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
 export const configSchema = z.object({
@@ -35,8 +36,13 @@ export const configSchema = z.object({
   RBKMONEY_API_KEY: z.string().min(1).optional(),
   RBKMONEY_IDENTITY_ID: z.string().min(1).optional(),
   RBKMONEY_WALLET_ID: z.string().min(1).optional(),
-  /** The webhook's public key as `payouts rbkmoney setup` prints it (PEM). */
+  /** The webhooks' public key(s) as `payouts rbkmoney setup` prints them (one or more PEM blocks). */
   RBKMONEY_WEBHOOK_PUBLIC_KEY: z.string().min(1).optional(),
+  /** For `payouts rbkmoney setup`: the identity provider id the contract names, the wallet currency, and the
+   * relay's public URL the provider will deliver webhooks to. */
+  RBKMONEY_IDENTITY_PROVIDER: z.string().min(1).default('test'),
+  RBKMONEY_WALLET_CURRENCY: currencyCode.default('RUB'),
+  RBKMONEY_WEBHOOK_URL: z.url().optional(),
   /** HMAC key for card fingerprints (destination ids); never the card number itself. */
   CARD_FINGERPRINT_KEY: z.string().min(16).optional(),
 });
@@ -74,7 +80,8 @@ export interface RbkmoneySettings {
   apiKey: string;
   identityId?: string;
   walletId?: string;
-  webhookPublicKey?: string;
+  webhookPublicKeys?: string[];
+  walletCurrency: string;
 }
 
 /** ecommpay settings, or a ConfigError naming each missing variable. */
@@ -104,8 +111,14 @@ export function rbkmoneySettings(c: Config): RbkmoneySettings {
     apiKey: c.RBKMONEY_API_KEY,
     ...(c.RBKMONEY_IDENTITY_ID ? { identityId: c.RBKMONEY_IDENTITY_ID } : {}),
     ...(c.RBKMONEY_WALLET_ID ? { walletId: c.RBKMONEY_WALLET_ID } : {}),
-    ...(c.RBKMONEY_WEBHOOK_PUBLIC_KEY ? { webhookPublicKey: c.RBKMONEY_WEBHOOK_PUBLIC_KEY } : {}),
+    ...(c.RBKMONEY_WEBHOOK_PUBLIC_KEY ? { webhookPublicKeys: pemBlocks(c.RBKMONEY_WEBHOOK_PUBLIC_KEY) } : {}),
+    walletCurrency: c.RBKMONEY_WALLET_CURRENCY,
   };
+}
+
+/** Several keys may be configured at once (one per webhook): split a text into its PEM blocks. */
+export function pemBlocks(text: string): string[] {
+  return [...text.matchAll(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g)].map((match) => match[0]);
 }
 
 let cached: Config | undefined;

@@ -3,11 +3,12 @@
  * only ever pays through one provider needs only that provider's settings.
  */
 import type { Logger } from 'pino';
-import { type Config, ecommpaySettings } from '../config.js';
+import { type Config, ecommpaySettings, type RbkmoneySettings, rbkmoneySettings } from '../config.js';
 import type { ProviderName } from '../domain/payout-request.js';
 import type { PayoutProvider } from './contract.js';
 import { SystemicProviderError } from './errors.js';
 import { createEcommpayProvider } from './ecommpay/index.js';
+import { createRbkmoneyProvider, type RbkmoneyProvider } from './rbkmoney/index.js';
 
 export interface ProviderRegistry {
   get(name: ProviderName): PayoutProvider;
@@ -41,5 +42,22 @@ export function providerRegistry(factories: Factories): ProviderRegistry {
 export function providersFromConfig(cfg: Config, logger?: Logger): ProviderRegistry {
   return providerRegistry({
     ecommpay: () => createEcommpayProvider({ ...ecommpaySettings(cfg), logger }),
+    rbkmoney: () =>
+      createRbkmoneyProvider({
+        ...rbkmoneyProviderSettings(rbkmoneySettings(cfg)),
+        ...(cfg.CARD_FINGERPRINT_KEY ? { cardFingerprintKey: cfg.CARD_FINGERPRINT_KEY } : {}),
+        ...(logger ? { logger } : {}),
+      }),
   });
+}
+
+function rbkmoneyProviderSettings({ webhookPublicKeys, ...rest }: RbkmoneySettings) {
+  return { ...rest, ...(webhookPublicKeys ? { webhookPublicKey: webhookPublicKeys } : {}) };
+}
+
+/** The RBKmoney provider with its card-binding calls. */
+export function rbkmoneyProvider(providers: ProviderRegistry): RbkmoneyProvider {
+  const provider = providers.get('rbkmoney');
+  if (!('tokenizeCard' in provider)) throw new SystemicProviderError('rbkmoney', 'not the RBKmoney provider');
+  return provider as RbkmoneyProvider;
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
+import { rbkmoneySandboxSettingsFromEnv, type RbkmoneySandboxSettings } from './rbkmoney/settings.js';
 import { faultPatchSchema, type FaultPatch, type FaultSettings } from './faults.js';
 
 const millis = (fallback: number) => z.coerce.number().int().min(0).max(3_600_000).default(fallback);
@@ -72,6 +73,7 @@ export interface SandboxSettings {
   host: string;
   stateFile?: string;
   ecommpay: EcommpaySandboxSettings;
+  rbkmoney: RbkmoneySandboxSettings;
   timing: SandboxTiming;
   /** Knobs set in the environment; the rest keep their defaults. */
   faults: FaultPatch;
@@ -102,6 +104,7 @@ export function sandboxSettingsFromEnv(env: Record<string, string | undefined> =
       secretKey: e.SANDBOX_ECOMMPAY_SECRET_KEY,
       callbackUrl: e.SANDBOX_ECOMMPAY_CALLBACK_URL,
     },
+    rbkmoney: rbkmoneySandboxSettingsFromEnv(env),
     timing: {
       processingMs: e.SANDBOX_PROCESSING_MS,
       slowMs: e.SANDBOX_SLOW_MS,

@@ -9,6 +9,7 @@ import { CallbackDispatcher, type CallbackSender } from './callbacks.js';
 import { sandboxSettingsFromEnv, type EcommpaySandboxSettings, type SandboxTiming } from './config.js';
 import { controlRoutes } from './control.js';
 import { ecommpaySandbox } from './ecommpay/index.js';
+import { rbkmoneySandbox, type RbkmoneySandboxSettings } from './rbkmoney/index.js';
 import { defaultFaults, type FaultPatch, Faults } from './faults.js';
 import { Ledger } from './ledger.js';
 import type { SandboxContext, SandboxProvider, SandboxProviderFactory } from './provider-module.js';
@@ -22,6 +23,7 @@ export interface SandboxOptions {
   /** JSON-lines ledger file; memory only without it. */
   stateFile?: string;
   ecommpay?: Partial<EcommpaySandboxSettings>;
+  rbkmoney?: Partial<RbkmoneySandboxSettings>;
   timing?: Partial<SandboxTiming>;
   /** Starting fault knobs; POST /sandbox/reset comes back to these. */
   faults?: FaultPatch;
@@ -41,10 +43,14 @@ export interface RunningSandbox {
 
 interface ResolvedOptions {
   ecommpay: EcommpaySandboxSettings;
+  rbkmoney: RbkmoneySandboxSettings;
 }
 
 /** Every provider the sandbox speaks. A new provider adds its factory here (see ./server.ts). */
-const providerModules = (options: ResolvedOptions): SandboxProviderFactory[] => [ecommpaySandbox(options.ecommpay)];
+const providerModules = (options: ResolvedOptions): SandboxProviderFactory[] => [
+  ecommpaySandbox(options.ecommpay),
+  rbkmoneySandbox(options.rbkmoney),
+];
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   // The defaults are those of an empty environment; explicit options win.
@@ -65,6 +71,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const context: SandboxContext = { ledger, faults, callbacks, timers, timing, logger };
   const providers: SandboxProvider[] = providerModules({
     ecommpay: { ...defaults.ecommpay, ...options.ecommpay },
+    rbkmoney: { ...defaults.rbkmoney, ...options.rbkmoney },
   }).map((create) => create(context));
 
   const reset = () => {

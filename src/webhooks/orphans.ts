@@ -6,14 +6,14 @@
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ProviderEvent } from '../providers/contract.js';
+import type { BindingEvent, ProviderEvent } from '../providers/contract.js';
 
 export interface OrphanEvent {
   receivedAt: string;
   workflowId: string;
   /** `no such payout` or `payout closed`. */
   reason: string;
-  event: ProviderEvent;
+  event: ProviderEvent | BindingEvent;
 }
 
 export class OrphanJournal {

@@ -1,6 +1,7 @@
 /**
  * The webhook relay: provider callbacks in, workflow signals out.
- *   POST /webhooks/<provider>  verify the signature over the raw body (403), parse (400), signal `payout-<id>`;
+ *   POST /webhooks/<provider>  verify the signature over the raw body (403), parse (400), signal `payout-<id>`
+ *                              (card bindings: `destination-<externalID>`);
  *                              200 only once Temporal took the signal, 503 when it is unreachable (the provider
  *                              retries), 200 for an authentic event no running payout takes (kept as an orphan)
  *   GET  /orphans              the orphan events, for ops
@@ -12,9 +13,14 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { payoutIdOfKey } from '../domain/payout-outcome.js';
 import { providerNames, type ProviderName } from '../domain/payout-request.js';
-import type { ProviderEvent } from '../providers/contract.js';
+import type { BindingEvent, ProviderEvent } from '../providers/contract.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import { payoutWorkflowId, providerEventSignal } from '../workflows/definitions.js';
+import {
+  bindingEventSignal,
+  destinationWorkflowId,
+  payoutWorkflowId,
+  providerEventSignal,
+} from '../workflows/definitions.js';
 import type { OrphanJournal } from './orphans.js';
 
 export const maxBodyBytes = 1024 * 1024;
@@ -93,6 +99,24 @@ export function createRelayHandler(options: RelayOptions): http.RequestListener 
     }
   }
 
+  /** A card binding's news goes to its DestinationWorkflow; one that has ended no longer needs it. */
+  async function deliverBinding(
+    provider: ProviderName,
+    binding: BindingEvent,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const workflowId = destinationWorkflowId(binding.idempotencyKey);
+    try {
+      await client.workflow.getHandle(workflowId).signal(bindingEventSignal, binding);
+      logger.info({ provider, workflowId, eventId: binding.eventId, state: binding.state }, 'binding event delivered');
+      return { status: 200, body: { delivered: workflowId } };
+    } catch (error) {
+      if (!isMissingWorkflow(error)) throw error;
+      const reason = await closedOrMissing(workflowId);
+      await orphans.add({ receivedAt: new Date().toISOString(), workflowId, reason, event: binding });
+      return { status: 200, body: { orphan: workflowId, reason } };
+    }
+  }
+
   async function closedOrMissing(workflowId: string): Promise<string> {
     try {
       const description = await client.workflow.getHandle(workflowId).describe();
@@ -118,7 +142,11 @@ export function createRelayHandler(options: RelayOptions): http.RequestListener 
     }
     try {
       if (parsed.event === null) {
-        await options.onOtherEvent?.(provider, parsed.other);
+        if (parsed.binding) {
+          const result = await deliverBinding(provider, parsed.binding);
+          return answer(res, result.status, result.body);
+        }
+        logger.info({ provider, kind: parsed.other.kind }, 'callback about nothing we track');
         return answer(res, 200, { accepted: parsed.other.kind });
       }
       const result = await deliver(provider, parsed.event);

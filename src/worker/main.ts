@@ -1,6 +1,7 @@
 /**
  * The worker process: `npm run worker` (development) or `node dist/worker/main.js` (images).
  */
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { config, ConfigError } from '../config.js';
@@ -15,11 +16,18 @@ async function main(): Promise<void> {
   const cfg = config();
   installTemporalLogging(logger);
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  // Activities that start or join workflows (card binding) use a client of their own.
+  const clientConnection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE });
   const worker = await createPayoutsWorker({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.PAYOUTS_TASK_QUEUE,
-    activities: createActivities({ providers: providersFromConfig(cfg, logger) }),
+    activities: createActivities({
+      providers: providersFromConfig(cfg, logger),
+      client,
+      taskQueue: cfg.PAYOUTS_TASK_QUEUE,
+    }),
   });
   const health = await startHealthServer(cfg.WORKER_HEALTH_PORT, () => worker.getState() === 'RUNNING');
   logger.info(
@@ -32,6 +40,7 @@ async function main(): Promise<void> {
   } finally {
     await health.close();
     await connection.close();
+    await clientConnection.close();
     logger.info('worker stopped');
   }
 }

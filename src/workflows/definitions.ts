@@ -6,7 +6,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PayoutOutcome, PayoutStatus } from '../domain/payout-outcome.js';
 import type { ProviderName } from '../domain/payout-request.js';
-import type { ProviderEvent, ProviderStatus } from '../providers/contract.js';
+import type { BindingEvent, ProviderEvent, ProviderStatus } from '../providers/contract.js';
 
 export const payoutStatusSearchAttribute = defineSearchAttributeKey('PayoutStatus', SearchAttributeType.KEYWORD);
 export const payoutProviderSearchAttribute = defineSearchAttributeKey('PayoutProvider', SearchAttributeType.KEYWORD);
@@ -85,4 +85,34 @@ export interface PayoutView {
   outcome?: PayoutOutcome;
   reviewReason?: string;
   events: RecordedEvent[];
+}
+
+// ---- DestinationWorkflow (RBKmoney card binding) ----
+
+/** One binding per card, identity and currency: the id carries the destination externalID (a keyed hash). */
+export const destinationWorkflowId = (externalID: string) => `destination-${externalID}`;
+
+export type BindingOutcome = { state: 'bound'; destinationId: string } | { state: 'failed'; reason: string };
+export type BindingState = BindingOutcome | { state: 'binding' };
+
+/** A verified destination webhook, sent by the relay. */
+export const bindingEventSignal = defineSignal<[BindingEvent]>('bindingEvent');
+/** A payout asks to be told when the card is bound; answers at once when the binding has already ended. */
+export const registerBindingWaiterUpdate = defineUpdate<BindingState, [payoutWorkflowId: string]>('registerWaiter');
+/** Sent to every waiting payout when the binding ends. */
+export const cardBindingFinishedSignal = defineSignal<[BindingOutcome]>('cardBindingFinished');
+export const destinationStatusQuery = defineQuery<DestinationView>('status');
+
+export interface DestinationView {
+  state: 'tokenizing' | 'creating' | 'awaiting_authorization' | 'bound' | 'failed';
+  maskedCard: string;
+  currency: string;
+  destinationId?: string;
+  reason?: string;
+  startedAt: string;
+  createdAt?: string;
+  finishedAt?: string;
+  /** Payout workflows waiting for this binding. */
+  waiters: string[];
+  events: Array<{ eventId: string; state: BindingEvent['state']; receivedAt: string; source: 'webhook' | 'poll' }>;
 }

@@ -1,2 +1,3 @@
 // The workflows the worker registers. Workflow code is deterministic: no I/O, no Node built-ins (ESLint enforces it).
 export { PayoutWorkflow } from './payout.js';
+export { DestinationWorkflow } from './destination.js';

@@ -10,6 +10,8 @@ import type { RecordedEvent } from './definitions.js';
 export type Decision =
   | { kind: 'finish'; status: Extract<TerminalStatus, 'succeeded' | 'declined'>; code?: string; message?: string }
   | { kind: 'clarify'; fields: string[] }
+  /** A decline heard by callback: ask the provider's status for the full reason before finishing. */
+  | { kind: 'confirm'; code: string; message: string }
   | { kind: 'wait' }
   /** Already terminal and the provider now says something else: money may have moved, a person must look. */
   | { kind: 'review'; reason: string }

@@ -13,6 +13,7 @@ import {
   isCancellation,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -20,6 +21,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { CardBindingActivities } from '../activities/card-binding.js';
 import type { PayoutActivities } from '../activities/payout.js';
 import { maskPan } from '../domain/card.js';
 import { formatMoney } from '../domain/currency.js';
@@ -30,11 +32,13 @@ import {
   type PayoutStatus,
   type TerminalStatus,
 } from '../domain/payout-outcome.js';
-import { isPanCard, type PayoutRequest } from '../domain/payout-request.js';
+import { isPanCard, type PanCard, type PayoutRequest } from '../domain/payout-request.js';
 import type { ProviderEvent, ProviderStatus, SubmitResult } from '../providers/contract.js';
 import {
   awaitOutcomeUpdate,
   batchIdSearchAttribute,
+  type BindingOutcome,
+  cardBindingFinishedSignal,
   cancelPayoutUpdate,
   type CancelRequest,
   failureTypes,
@@ -92,6 +96,13 @@ const submission = proxyActivities<PayoutActivities>({
     maximumInterval: '1 minute',
     nonRetryableErrorTypes: nonRetryableFailureTypes,
   },
+});
+
+/** Joining a card binding is quick; the binding itself runs in its own workflow. */
+const binding = proxyActivities<CardBindingActivities>({
+  startToCloseTimeout: '60 seconds',
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: nonRetryableFailureTypes },
 });
 
 /** A failed lookup only delays the next one: polling goes on until the deadline. */
@@ -157,6 +168,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
   let cancelReason: string | undefined;
   let submissionStarted = false;
   let parentNotified: Promise<void> | undefined;
+  let bindingOutcome: BindingOutcome | undefined;
 
   const setStatus = (status: PayoutStatus, details: string) => {
     view.status = status;
@@ -231,6 +243,9 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       },
     },
   );
+  setHandler(cardBindingFinishedSignal, (outcome) => {
+    bindingOutcome = outcome;
+  });
   setHandler(awaitOutcomeUpdate, async () => {
     await condition(() => view.outcome !== undefined);
     return view.outcome as PayoutOutcome;
@@ -259,9 +274,15 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       if (contradicts) review(`attempt with key ${event.idempotencyKey} reported succeeded after it had been declined`);
       return { kind: 'ignore' };
     }
-    const decision = view.outcome
+    let decision = view.outcome
       ? decideClosed(status, view.outcome.status)
       : decideOpen(status, request, event?.amount);
+    // Some providers' callbacks carry only part of a decline's reason (RBKmoney's webhook has no failure
+    // details): the status lookup has it all. Histories from before this rule finish at once.
+    if (decision.kind === 'finish' && decision.status === 'declined' && source === 'callback') {
+      if (patched('confirm-callback-declines'))
+        decision = { kind: 'confirm', code: decision.code ?? '', message: decision.message ?? '' };
+    }
     record({
       eventId,
       source,
@@ -269,7 +290,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       effect:
         decision.kind === 'review'
           ? 'contradiction'
-          : decision.kind === 'ignore' || decision.kind === 'wait'
+          : decision.kind === 'ignore' || decision.kind === 'wait' || decision.kind === 'confirm'
             ? 'recorded'
             : 'applied',
     });
@@ -318,7 +339,22 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     }
   };
 
+  /** RBKmoney pays to a bound card: join (or start) the card's DestinationWorkflow and wait for its outcome. */
+  const bindCard = async (card: PanCard): Promise<BindingOutcome | undefined> => {
+    const ask = () =>
+      binding.requestCardBinding({ payoutWorkflowId: workflowInfo().workflowId, card, currency: request.currency });
+    let state = await ask();
+    while (state.state === 'binding') {
+      // No news for a long while: ask again; a binding that ended meanwhile answers at once.
+      await condition(() => bindingOutcome !== undefined || cancelReason !== undefined, '15 minutes');
+      if (cancelReason !== undefined) return undefined;
+      state = bindingOutcome ?? (await ask());
+    }
+    return state;
+  };
+
   // ---- before submission: cancellable ----
+  let destinationId: string | undefined;
   try {
     const problems = await validation.validatePayout(request);
     if (problems.length > 0) {
@@ -331,6 +367,29 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       if (waitMs > 0) {
         setStatus('scheduled', `waiting until ${request.notBefore}`);
         await condition(() => cancelReason !== undefined, waitMs);
+      }
+    }
+    if (request.provider === 'rbkmoney' && isPanCard(request.card) && cancelReason === undefined) {
+      setStatus('binding_card', `binding ${view.maskedCard} at rbkmoney`);
+      try {
+        const bound = await bindCard(request.card);
+        if (bound?.state === 'failed') {
+          return await closeAfterLateWindow(
+            finish('declined', { code: 'card_binding_failed', message: bound.reason, failureClass: 'declined' }),
+          );
+        }
+        destinationId = bound?.destinationId;
+      } catch (error) {
+        const failure = applicationFailure(error);
+        const failureClass = failure?.type ? failureClassOf[failure.type] : undefined;
+        if (!failure || !failureClass) throw error;
+        return await closeAfterLateWindow(
+          finish('declined', {
+            code: providerCode(failure) ?? 'card_binding_failed',
+            message: failure.message,
+            failureClass,
+          }),
+        );
       }
     }
   } catch (error) {
@@ -347,7 +406,11 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     setStatus('submitting', payoutSummary(request));
     let submitted: SubmitResult | undefined;
     try {
-      submitted = await submission.submitPayout({ request, idempotencyKey });
+      submitted = await submission.submitPayout({
+        request,
+        idempotencyKey,
+        ...(destinationId ? { destinationId } : {}),
+      });
     } catch (error) {
       const failure = applicationFailure(error);
       const failureClass = failure?.type ? failureClassOf[failure.type] : undefined;
@@ -385,6 +448,12 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     while (!view.outcome) {
       for (const decision of drainInbox()) {
         if (decision.kind === 'clarify') await clarify(decision.fields);
+        if (decision.kind === 'confirm' && !view.outcome) {
+          await poll();
+          // The lookup may say more (a fuller code) or nothing new; the signed callback's decline stands.
+          if (!view.outcome)
+            finish('declined', { code: decision.code, message: decision.message, failureClass: 'declined' });
+        }
       }
       if (view.outcome) return;
       const now = Date.now();

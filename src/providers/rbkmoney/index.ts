@@ -25,7 +25,7 @@ import {
   type TokenizedCard,
   tokenizeCard,
 } from './destinations.js';
-import { cardFingerprint } from './fingerprint.js';
+import { cardFingerprint, destinationExternalId } from './fingerprint.js';
 import { parsePublicKey, signatureHeaderName, verifyWebhook } from './signature.js';
 import { validatePayout } from './validation.js';
 import {
@@ -75,6 +75,8 @@ export interface RbkmoneyProvider extends PayoutProvider {
   setupAccount(input: AccountSetupInput): Promise<AccountSetup>;
   /** HMAC-SHA256 of the card number under the configured key, hex: names a card without revealing it. */
   cardFingerprint(card: PanCard): string;
+  /** The destination externalID of this card for the configured identity and a currency. */
+  destinationExternalId(card: PanCard, currency: string): string;
 }
 
 function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -198,6 +200,14 @@ export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): Rbkmon
         card.pan,
         required(options.cardFingerprintKey, 'CARD_FINGERPRINT_KEY', 'card fingerprints'),
       );
+    },
+
+    destinationExternalId(card: PanCard, currency: string): string {
+      return destinationExternalId({
+        fingerprint: this.cardFingerprint(card),
+        identityId: required(options.identityId, 'RBKMONEY_IDENTITY_ID', 'destinations'),
+        currency,
+      });
     },
   };
 }

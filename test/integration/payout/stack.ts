@@ -11,6 +11,7 @@ import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
 import { freePort } from '../../../src/devstack/ports.js';
 import { createLogger } from '../../../src/logging.js';
 import { createEcommpayProvider } from '../../../src/providers/ecommpay/index.js';
+import { createRbkmoneyProvider } from '../../../src/providers/rbkmoney/index.js';
 import { providerRegistry } from '../../../src/providers/registry.js';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index.js';
 import { OrphanJournal } from '../../../src/webhooks/orphans.js';
@@ -23,6 +24,8 @@ import type { StartedWorkflow } from '../replay-helpers.js';
 
 export const sandboxSecret = 'sandbox-ecommpay-secret';
 export const sandboxProjectId = 1000;
+export const rbkmoneyApiKey = 'sandbox-rbkmoney-key';
+const fingerprintKey = 'test-card-fingerprint-key-0123';
 
 /** Short enough for tests, long enough that a callback normally wins over the first poll. */
 export const testTimings: PayoutTimings = {
@@ -58,7 +61,15 @@ export async function startPayoutStack(name: string): Promise<PayoutStack> {
   const sandbox = await startSandbox({
     logger,
     ecommpay: { projectId: sandboxProjectId, secretKey: sandboxSecret, callbackUrl },
+    rbkmoney: { apiKey: rbkmoneyApiKey, destinationAuthorizationMs: 300 },
     timing: { processingMs: 300, slowMs: 4_000, callbackDelayMs: 100, callbackRetryMs: 500 },
+  });
+  // The company's RBKmoney account, set up once as `payouts rbkmoney setup` does, webhooks to our relay.
+  const rbkmoneyBase = { baseUrl: sandbox.url, apiKey: rbkmoneyApiKey, cardFingerprintKey: fingerprintKey, logger };
+  const account = await createRbkmoneyProvider(rbkmoneyBase).setupAccount({
+    identity: { name: 'payouts', provider: 'test', externalID: 'payouts-identity' },
+    wallet: { name: 'payouts RUB', currency: 'RUB', externalID: 'payouts-wallet-RUB' },
+    webhookUrl: `http://127.0.0.1:${relayPort}/webhooks/rbkmoney`,
   });
   const providers = providerRegistry({
     ecommpay: () =>
@@ -69,6 +80,15 @@ export async function startPayoutStack(name: string): Promise<PayoutStack> {
         callbackUrl,
         timeouts: { connectMs: 1_000, responseMs: 2_000 },
         logger,
+      }),
+    rbkmoney: () =>
+      createRbkmoneyProvider({
+        ...rbkmoneyBase,
+        identityId: account.identityId,
+        walletId: account.walletId,
+        walletCurrency: 'RUB',
+        webhookPublicKey: account.webhookPublicKeys,
+        timeoutMs: 3_000,
       }),
   });
   const orphans = new OrphanJournal(
@@ -98,7 +118,7 @@ export async function startPayoutStack(name: string): Promise<PayoutStack> {
         connection: conns.nativeConnection,
         namespace: testServer().namespace,
         taskQueue,
-        activities: createActivities({ providers }),
+        activities: createActivities({ providers, client: conns.client, taskQueue }),
       });
       running = stack.worker.run();
     },
