@@ -4,11 +4,16 @@
  * started.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Config, config, ConfigError } from '../src/config.js';
+import { type Config, config, ConfigError, parseConfig } from '../src/config.js';
 import { PortTakenError, startDevServer, stopProcess, type DevServer } from '../src/devstack/dev-server.js';
 import { portInUse, waitFor } from '../src/devstack/ports.js';
 import { ensureTemporalCli } from '../src/devstack/temporal-cli.js';
+import { setupAsEnvironment, setupRbkmoneyAccount } from '../src/client/rbkmoney-setup.js';
+import { generateWebhookKeyPair } from '../src/providers/rbkmoney/signature.js';
 import { sandboxSettingsFromEnv } from '../src/sandbox/config.js';
 
 const say = (line: string) => console.log(`[start] ${line}`);
@@ -50,13 +55,14 @@ function startService(name: string, script: string, env: Record<string, string>)
 
 /**
  * Providers without settings in the environment are pointed at the sandbox with its published development
- * credentials, so the stack pays end to end with no account; configured providers are left alone.
+ * credentials (RBKmoney: the account set up there as `payouts rbkmoney setup` would), so the stack pays end
+ * to end with no account; configured providers are left alone.
  */
-function sandboxedProviders(cfg: Config, sandboxUrl: string, relayUrl: string) {
+async function sandboxedProviders(cfg: Config, sandboxUrl: string, relayUrl: string) {
   const env: Record<string, string> = {};
   const lines: string[] = [];
+  const sandbox = sandboxSettingsFromEnv();
   if (!cfg.ECOMMPAY_BASE_URL) {
-    const sandbox = sandboxSettingsFromEnv();
     Object.assign(env, {
       ECOMMPAY_BASE_URL: sandboxUrl,
       ECOMMPAY_PROJECT_ID: String(sandbox.ecommpay.projectId),
@@ -67,7 +73,25 @@ function sandboxedProviders(cfg: Config, sandboxUrl: string, relayUrl: string) {
   } else {
     lines.push(`ecommpay         -> ${cfg.ECOMMPAY_BASE_URL}`);
   }
+  if (!cfg.RBKMONEY_BASE_URL) {
+    const local = { RBKMONEY_BASE_URL: sandboxUrl, RBKMONEY_API_KEY: sandbox.rbkmoney.apiKey };
+    const setup = await setupRbkmoneyAccount(parseConfig({ ...process.env, ...local }));
+    Object.assign(env, local, setupAsEnvironment(setup));
+    lines.push(`rbkmoney         -> sandbox (identity ${setup.identityId}, wallet ${setup.walletId})`);
+  } else {
+    lines.push(`rbkmoney         -> ${cfg.RBKMONEY_BASE_URL}`);
+  }
   return { env, lines };
+}
+
+/** A development-only secret kept under DATA_DIR, made on first use; production sets its own. */
+async function devSecret(file: string, make: () => string, variable: string): Promise<string> {
+  if (existsSync(file)) return readFile(file, 'utf8');
+  say(`${variable} is not set: generating a development value in ${file} (never use it in production)`);
+  await mkdir(path.dirname(file), { recursive: true });
+  const value = make();
+  await writeFile(file, value, { mode: 0o600 });
+  return value;
 }
 
 async function main(): Promise<void> {
@@ -96,15 +120,32 @@ async function main(): Promise<void> {
   });
   const relayUrl = `http://localhost:${cfg.RELAY_PORT}`;
   const sandboxUrl = `http://localhost:${cfg.SANDBOX_PORT}`;
-  const providers = sandboxedProviders(cfg, sandboxUrl, relayUrl);
-  const env = { TEMPORAL_ADDRESS: devServer.address, TEMPORAL_NAMESPACE: devServer.namespace, ...providers.env };
+  // The sandbox signs RBKmoney webhooks with a key kept under DATA_DIR, so restarts keep the same public key.
+  const webhookKeyFile = path.join(dataDir, 'sandbox-rbkmoney-webhook-key.pem');
+  await devSecret(webhookKeyFile, () => generateWebhookKeyPair().privateKeyPem, 'SANDBOX_RBKMONEY_WEBHOOK_KEY_FILE');
   startService('sandbox', 'src/sandbox/main.ts', {
     SANDBOX_STATE_FILE: process.env.SANDBOX_STATE_FILE ?? path.join(dataDir, 'sandbox-ledger.jsonl'),
     SANDBOX_ECOMMPAY_CALLBACK_URL: `${relayUrl}/webhooks/ecommpay`,
+    SANDBOX_RBKMONEY_WEBHOOK_KEY_FILE: process.env.SANDBOX_RBKMONEY_WEBHOOK_KEY_FILE ?? webhookKeyFile,
   });
+  await waitFor('sandbox', () => portInUse(cfg.SANDBOX_PORT), 60_000);
+
+  const providers = await sandboxedProviders(cfg, sandboxUrl, relayUrl);
+  const fingerprintKey =
+    cfg.CARD_FINGERPRINT_KEY ??
+    (await devSecret(
+      path.join(dataDir, 'card-fingerprint.key'),
+      () => randomBytes(32).toString('hex'),
+      'CARD_FINGERPRINT_KEY',
+    ));
+  const env = {
+    TEMPORAL_ADDRESS: devServer.address,
+    TEMPORAL_NAMESPACE: devServer.namespace,
+    CARD_FINGERPRINT_KEY: fingerprintKey,
+    ...providers.env,
+  };
   startService('relay', 'src/webhooks/main.ts', env);
   startService('worker', 'src/worker/main.ts', env);
-  await waitFor('sandbox', () => portInUse(cfg.SANDBOX_PORT), 60_000);
   await waitFor('relay', () => portInUse(cfg.RELAY_PORT), 60_000);
   await waitFor('worker', () => portInUse(cfg.WORKER_HEALTH_PORT), 120_000);
 

@@ -36,7 +36,7 @@ export const configSchema = z.object({
   RBKMONEY_API_KEY: z.string().min(1).optional(),
   RBKMONEY_IDENTITY_ID: z.string().min(1).optional(),
   RBKMONEY_WALLET_ID: z.string().min(1).optional(),
-  /** The webhooks' public key(s) as `payouts rbkmoney setup` prints them (one or more PEM blocks). */
+  /** The webhooks' public key(s) as `payouts rbkmoney setup` prints them: base64 keys separated by commas, or PEM blocks. */
   RBKMONEY_WEBHOOK_PUBLIC_KEY: z.string().min(1).optional(),
   /** For `payouts rbkmoney setup`: the identity provider id the contract names, the wallet currency, and the
    * relay's public URL the provider will deliver webhooks to. */
@@ -111,14 +111,15 @@ export function rbkmoneySettings(c: Config): RbkmoneySettings {
     apiKey: c.RBKMONEY_API_KEY,
     ...(c.RBKMONEY_IDENTITY_ID ? { identityId: c.RBKMONEY_IDENTITY_ID } : {}),
     ...(c.RBKMONEY_WALLET_ID ? { walletId: c.RBKMONEY_WALLET_ID } : {}),
-    ...(c.RBKMONEY_WEBHOOK_PUBLIC_KEY ? { webhookPublicKeys: pemBlocks(c.RBKMONEY_WEBHOOK_PUBLIC_KEY) } : {}),
+    ...(c.RBKMONEY_WEBHOOK_PUBLIC_KEY ? { webhookPublicKeys: publicKeyList(c.RBKMONEY_WEBHOOK_PUBLIC_KEY) } : {}),
     walletCurrency: c.RBKMONEY_WALLET_CURRENCY,
   };
 }
 
-/** Several keys may be configured at once (one per webhook): split a text into its PEM blocks. */
-export function pemBlocks(text: string): string[] {
-  return [...text.matchAll(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g)].map((match) => match[0]);
+/** Several keys may be configured at once (one per webhook): PEM blocks, or base64 keys split by commas. */
+export function publicKeyList(text: string): string[] {
+  const pem = [...text.matchAll(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g)].map((match) => match[0]);
+  return pem.length > 0 ? pem : text.split(/[\s,]+/).filter((key) => key !== '');
 }
 
 let cached: Config | undefined;

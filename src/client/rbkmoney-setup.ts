@@ -26,7 +26,7 @@ export function setupAsEnvironment(setup: AccountSetup): Record<string, string> 
   return {
     RBKMONEY_IDENTITY_ID: setup.identityId,
     RBKMONEY_WALLET_ID: setup.walletId,
-    RBKMONEY_WEBHOOK_PUBLIC_KEY: setup.webhookPublicKeys.join('\n'),
+    RBKMONEY_WEBHOOK_PUBLIC_KEY: setup.webhookPublicKeys.join(','),
   };
 }
 
@@ -45,6 +45,6 @@ export async function runRbkmoneySetup(options: { print: (line: string) => void 
   print('');
   print('Put these in the configuration of the worker and the relay:');
   for (const [name, value] of Object.entries(setupAsEnvironment(setup))) {
-    print(value.includes('\n') ? `${name}="${value}"` : `${name}=${value}`);
+    print(`${name}=${value}`);
   }
 }

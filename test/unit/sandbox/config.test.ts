@@ -1,3 +1,4 @@
+import { defaultRbkmoneySandboxSettings } from '../../../src/sandbox/rbkmoney/settings.js';
 import { ConfigError } from '../../../src/config.js';
 import { sandboxSettingsFromEnv } from '../../../src/sandbox/config.js';
 
@@ -10,6 +11,7 @@ describe('sandboxSettingsFromEnv', () => {
         secretKey: 'sandbox-ecommpay-secret',
         callbackUrl: 'http://localhost:3001/webhooks/ecommpay',
       },
+      rbkmoney: defaultRbkmoneySandboxSettings,
       timing: {
         processingMs: 2_000,
         slowMs: 30_000,
