@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 
 export interface TestServer {
   address: string;
@@ -27,7 +27,21 @@ export interface TestConnections {
   close(): Promise<void>;
 }
 
+let quiet = false;
+
+/** The SDK's own logs at WARN: a failing test's output stays readable. */
+function quietSdkLogs(): void {
+  if (quiet) return;
+  quiet = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // A runtime already exists in this module registry; its logger stays.
+  }
+}
+
 export async function connect(): Promise<TestConnections> {
+  quietSdkLogs();
   const { address, namespace } = testServer();
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
