@@ -78,8 +78,13 @@ function isMissingWorkflow(error: unknown): boolean {
   return error instanceof WorkflowNotFoundError;
 }
 
+/** How long a callback waits for Temporal before the provider is told to retry (503). */
+export const temporalDeadlineMs = 5_000;
+
 export function createRelayHandler(options: RelayOptions): http.RequestListener {
   const { client, providers, orphans, logger } = options;
+  const withinDeadline = <T>(call: () => Promise<T>) =>
+    client.connection.withDeadline(Date.now() + temporalDeadlineMs, call);
 
   async function deliver(
     provider: ProviderName,
@@ -87,7 +92,7 @@ export function createRelayHandler(options: RelayOptions): http.RequestListener 
   ): Promise<{ status: number; body: Record<string, unknown> }> {
     const workflowId = payoutWorkflowId(payoutIdOfKey(event.idempotencyKey));
     try {
-      await client.workflow.getHandle(workflowId).signal(providerEventSignal, event);
+      await withinDeadline(() => client.workflow.getHandle(workflowId).signal(providerEventSignal, event));
       logger.info({ provider, workflowId, eventId: event.eventId, state: event.status.state }, 'callback delivered');
       return { status: 200, body: { delivered: workflowId } };
     } catch (error) {
@@ -106,7 +111,7 @@ export function createRelayHandler(options: RelayOptions): http.RequestListener 
   ): Promise<{ status: number; body: Record<string, unknown> }> {
     const workflowId = destinationWorkflowId(binding.idempotencyKey);
     try {
-      await client.workflow.getHandle(workflowId).signal(bindingEventSignal, binding);
+      await withinDeadline(() => client.workflow.getHandle(workflowId).signal(bindingEventSignal, binding));
       logger.info({ provider, workflowId, eventId: binding.eventId, state: binding.state }, 'binding event delivered');
       return { status: 200, body: { delivered: workflowId } };
     } catch (error) {
@@ -119,7 +124,7 @@ export function createRelayHandler(options: RelayOptions): http.RequestListener 
 
   async function closedOrMissing(workflowId: string): Promise<string> {
     try {
-      const description = await client.workflow.getHandle(workflowId).describe();
+      const description = await withinDeadline(() => client.workflow.getHandle(workflowId).describe());
       return `payout closed (${description.status.name})`;
     } catch {
       return 'no such payout';

@@ -128,6 +128,11 @@ export function classifyAnswer(answer: ProviderAnswer): AnswerClassification {
     const text = describe(code, message, field, `HTTP ${statusCode}`);
     return { kind: 'error', error: new TransientProviderError(provider, text, code) };
   }
+  if (code !== undefined && field !== undefined) {
+    // An unlisted code that names a request field is that field's error: invalid, never a card decline.
+    const text = describe(code, message, field, 'invalid field');
+    return { kind: 'error', error: new InvalidPayoutRequestError(provider, text, code) };
+  }
   if (code !== undefined) {
     const text = describe(code, message, field, 'code not in the registry');
     return { kind: 'error', error: new PayoutDeclinedError(provider, text, code) };

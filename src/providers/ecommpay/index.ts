@@ -286,6 +286,11 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
       );
       if (answer.data) return { reference: answer.data.request_id };
       const classified = classifyAnswer(answer);
+      // 3060 to a retried answer: the first one arrived (its reply was lost) and the payment moved on.
+      if (classified.kind === 'error' && classified.error.code === '3060') {
+        const status = await this.getStatus({ payoutId: payout.payoutId, idempotencyKey });
+        if (status.state !== 'needs_clarification') return {};
+      }
       switch (classified.kind) {
         case 'registered':
           return {};

@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { testCards } from '../../../src/sandbox/rbkmoney/test-cards.js';
-import { destinationStatusQuery, payoutStatusQuery } from '../../../src/workflows/definitions.js';
+import { generateWebhookKeyPair, signWebhook } from '../../../src/providers/rbkmoney/signature.js';
+import { cancelPayoutUpdate, destinationStatusQuery, payoutStatusQuery } from '../../../src/workflows/definitions.js';
 import { replayStarted } from '../replay-helpers.js';
 import { awaitOutcomeUpdate, startPayoutStack, type PayoutStack } from './stack.js';
 
@@ -110,10 +111,58 @@ test('a withdrawal that stays pending ends in needs_review at the deadline', asy
   expect((await handle.executeUpdate(awaitOutcomeUpdate)).status).toBe('needs_review');
 });
 
+test('a scheduled payout cancelled before it is sent ends cancelled, nothing bound or paid', async () => {
+  const request = rbkPayout(testCards.visa.pan, { notBefore: new Date(Date.now() + 3_600_000).toISOString() });
+  const handle = await stack.start(request);
+  await waitFor(async () => (await handle.query(payoutStatusQuery)).status === 'scheduled');
+  const view = await handle.executeUpdate(cancelPayoutUpdate, { args: [{ reason: 'batch withdrawn' }] });
+  expect(view.outcome).toMatchObject({ status: 'cancelled', message: 'batch withdrawn' });
+  expect(stack.sandbox.ledger.list('rbkmoney').some((entry) => entry.key === request.payoutId)).toBe(false);
+});
+
+test('a webhook signed with another key, or unsigned, is refused with 403 and changes nothing', async () => {
+  const request = rbkPayout(testCards.pending.pan);
+  const handle = await stack.start(request, { outcomeDeadlineMs: 60_000 });
+  await waitFor(async () => (await handle.query(payoutStatusQuery)).status === 'submitted');
+  const body = JSON.stringify({
+    eventID: 1,
+    occuredAt: new Date().toISOString(),
+    topic: 'WithdrawalsTopic',
+    eventType: 'WithdrawalSucceeded',
+    withdrawal: { id: 'w-1', externalID: request.payoutId, status: 'Succeeded' },
+  });
+  const forger = generateWebhookKeyPair();
+  const attempts: Array<Record<string, string>> = [
+    { 'content-signature': signWebhook(body, forger.privateKeyPem) },
+    {},
+  ];
+  for (const headers of attempts) {
+    const response = await fetch(`${stack.relay.url}/webhooks/rbkmoney`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+    expect(response.status).toBe(403);
+  }
+  const view = await handle.query(payoutStatusQuery);
+  expect(view.status).toBe('submitted');
+  // The sandbox's own (genuine) WithdrawalStarted may have arrived; the forged success did not.
+  expect(view.events.filter((event) => event.state === 'succeeded')).toHaveLength(0);
+  await handle.terminate('test done');
+});
+
 test('every history this file produced replays on the current workflow code', async () => {
   expect(stack.started.length).toBeGreaterThan(6);
   expect(await replayStarted('rbkmoney', stack.started)).toEqual([]);
 });
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 async function listWorkflows(query: string): Promise<string[]> {
   const ids: string[] = [];

@@ -57,6 +57,17 @@ describe('the unified code table', () => {
     expect(error.provider).toBe('ecommpay');
   });
 
+  test('a code missing from the registry that names a field is an invalid request, not a decline', () => {
+    const result = classifyAnswer({
+      statusCode: 400,
+      body: {
+        status: 'error',
+        errors: [{ code: 2609, message: 'Invalid day of birth', field: 'sender.day_of_birth' }],
+      },
+    });
+    expect(result.kind === 'error' && result.error).toBeInstanceOf(InvalidPayoutRequestError);
+  });
+
   test('the provider’s message is kept, with the field it names', () => {
     const body = {
       status: 'error',

@@ -403,11 +403,26 @@ describe('answerClarification', () => {
     expect(sent).toHaveLength(0);
   });
 
-  test('a refused clarification is classified like any answer', async () => {
-    const { provider } = providerWith(answer(400, { status: 'error', code: '3060' }));
+  test('3060 while the payment still awaits clarification: refused, classified like any answer', async () => {
+    const { provider, sent } = providerWith(
+      answer(400, { status: 'error', code: '3060' }),
+      answer(200, { payment: { id: 'k', status: 'awaiting clarification' }, clarification_fields: { customer: {} } }),
+    );
     await expect(provider.answerClarification(payout(), 'k', ['customer.first_name'])).rejects.toBeInstanceOf(
       InvalidPayoutRequestError,
     );
+    expect(sent.map((request) => request.url)).toEqual([
+      'https://gate.example/v2/payment/clarification',
+      'https://gate.example/v2/payment/status',
+    ]);
+  });
+
+  test('3060 to a retried answer whose first copy arrived (the payment moved on): answered', async () => {
+    const { provider } = providerWith(
+      answer(400, { status: 'error', code: '3060' }),
+      answer(200, { payment: { id: 'k', status: 'processing' } }),
+    );
+    await expect(provider.answerClarification(payout(), 'k', ['customer.first_name'])).resolves.toEqual({});
   });
 });
 
