@@ -1,6 +1,7 @@
 /**
  * The webhook relay: provider callbacks in, workflow signals out.
- *   POST /webhooks/<provider>  verify the signature over the raw body (403), parse (400), signal `payout-<id>`
+ *   POST /webhooks/<provider>  JSON only (415), at most 1 MB (413); verify the signature over the raw body
+ *                              (403), parse (400), signal `payout-<id>`
  *                              (card bindings: `destination-<externalID>`);
  *                              200 only once Temporal took the signal, 503 when it is unreachable (the provider
  *                              retries), 200 for an authentic event no running payout takes (kept as an orphan)
@@ -132,6 +133,12 @@ export function createRelayHandler(options: RelayOptions): http.RequestListener 
   }
 
   async function handleCallback(provider: ProviderName, req: http.IncomingMessage, res: http.ServerResponse) {
+    // Both providers post JSON; anything else is not a callback of theirs.
+    const contentType = req.headers['content-type'];
+    if (contentType !== undefined && !/^application\/([a-z.+-]*\+)?json\b/i.test(contentType)) {
+      req.resume();
+      return answer(res, 415, { error: 'callbacks are application/json' });
+    }
     let body: Buffer;
     try {
       body = await readBody(req);
