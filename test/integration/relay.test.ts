@@ -50,6 +50,15 @@ test('an authentic callback while Temporal is unreachable gets 503, so the provi
   expect(response.status).toBe(503);
 }, 30_000);
 
+test('a body that is not JSON by its content type is refused with 415', async () => {
+  const response = await fetch(`${relay.url}/webhooks/ecommpay`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: '{}',
+  });
+  expect(response.status).toBe(415);
+});
+
 test('health answers, unknown providers and routes do not', async () => {
   expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
   expect((await post('/webhooks/paypal', '{}')).status).toBe(404);
