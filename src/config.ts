@@ -3,9 +3,13 @@
  * with one line per offending variable. Secrets are only ever read from here (or from files named here).
  */
 import { z } from 'zod';
+import { codecKeyIdPattern, codecKeyProblems } from './codec/keys.js';
 
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as RUB');
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const webOrigin = z
+  .string()
+  .regex(/^https?:\/\/[^/\s*]+$/, 'must be origins such as http://localhost:8233, comma-separated');
 
 export const configSchema = z.object({
   PAYOUTS_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -45,6 +49,26 @@ export const configSchema = z.object({
   RBKMONEY_WEBHOOK_URL: z.url().optional(),
   /** HMAC key for card fingerprints (destination ids); never the card number itself. */
   CARD_FINGERPRINT_KEY: z.string().min(16).optional(),
+
+  /** Payload encryption keys, `id:base64,id:base64` (32 bytes each); every listed key decrypts (rotation). */
+  CODEC_KEYS: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      for (const message of text === undefined ? [] : codecKeyProblems(text)) ctx.addIssue({ code: 'custom', message });
+    }),
+  /** The key new payloads are encrypted with; defaults to the last one listed in CODEC_KEYS. */
+  CODEC_ACTIVE_KEY_ID: z.string().regex(codecKeyIdPattern, 'must be a key id listed in CODEC_KEYS').optional(),
+  /** Loopback by default: the codec server hands out decrypted (masked) data. */
+  CODEC_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
+  /** When set, /encode and /decode require `Authorization: Bearer <token>`. */
+  CODEC_SERVER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Browser origins allowed to call the codec server: the Temporal UI's. No wildcard. */
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .default('http://localhost:8233,http://127.0.0.1:8233')
+    .transform((text) => text.split(/[\s,]+/).filter((origin) => origin !== ''))
+    .pipe(z.array(webOrigin).min(1)),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { createCardBindingActivities } from './card-binding.js';
+import { createBatchActivities } from './batch.js';
 import { createPayoutActivities } from './payout.js';
 
 export interface ActivityDeps {
@@ -17,6 +18,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPayoutActivities(deps.providers),
+    ...createBatchActivities(),
     ...createCardBindingActivities(deps),
   };
 }

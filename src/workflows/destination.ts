@@ -28,7 +28,7 @@ import {
   nonRetryableFailureTypes,
   registerBindingWaiterUpdate,
 } from './definitions.js';
-import { nextPollDelay } from './payout-decisions.js';
+import { formatDuration, nextPollDelay } from './payout-decisions.js';
 
 export interface BindingTimings {
   firstPollAfterMs: number;
@@ -119,10 +119,10 @@ export async function DestinationWorkflow(input: DestinationWorkflowInput): Prom
       if (fromWebhook) return fromWebhook;
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        const hours = timings.authorizationDeadlineMs / 3_600_000;
+        const within = formatDuration(timings.authorizationDeadlineMs);
         return {
           state: 'failed',
-          reason: `destination ${destinationId} for ${maskedCard} not Authorized within ${hours} h`,
+          reason: `destination ${destinationId} for ${maskedCard} not Authorized within ${within}`,
         };
       }
       interval = nextPollDelay(interval, timings.firstPollAfterMs, timings.maxPollIntervalMs);

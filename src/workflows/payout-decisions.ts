@@ -83,3 +83,10 @@ export function describe(status: ProviderStatus): Pick<RecordedEvent, 'state' | 
 export function nextPollDelay(previousMs: number | undefined, firstMs: number, maxMs: number): number {
   return previousMs === undefined ? firstMs : Math.min(previousMs * 2, maxMs);
 }
+
+/** A duration for people: `72 h`, `30 min`, `5 s`. */
+export function formatDuration(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 100) / 10} s`;
+}

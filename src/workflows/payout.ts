@@ -53,7 +53,14 @@ import {
   providerEventSignal,
   type RecordedEvent,
 } from './definitions.js';
-import { decideClosed, decideOpen, type Decision, describe, nextPollDelay } from './payout-decisions.js';
+import {
+  decideClosed,
+  decideOpen,
+  type Decision,
+  describe,
+  formatDuration,
+  nextPollDelay,
+} from './payout-decisions.js';
 
 export interface PayoutTimings {
   /** First status poll after submission when no callback came. */
@@ -198,8 +205,11 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     // A batch learns each outcome from its children by signal, so it never waits for their late-event window.
     const parent = workflowInfo().parent;
     if (parent) {
-      parentNotified = getExternalWorkflowHandle(parent.workflowId, parent.runId)
-        .signal(payoutFinishedSignal, outcome)
+      // No run id: after continue-as-new the batch's current run must get it. Not cancellable: a payout
+      // cancelled from the UI still tells its batch.
+      parentNotified = CancellationScope.nonCancellable(() =>
+        getExternalWorkflowHandle(parent.workflowId).signal(payoutFinishedSignal, outcome),
+      )
         // The batch may have been closed by an operator; the payout's own outcome stands regardless.
         .catch((error: unknown) => log.warn('could not notify the parent batch', { error: String(error) }));
     }
@@ -459,7 +469,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       const now = Date.now();
       if (now >= deadline) {
         finish('needs_review', {
-          message: `no outcome from ${request.provider} within ${timings.outcomeDeadlineMs / 3_600_000} h of submission`,
+          message: `no outcome from ${request.provider} within ${formatDuration(timings.outcomeDeadlineMs)} of submission`,
         });
         return;
       }

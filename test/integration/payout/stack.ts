@@ -3,8 +3,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import { Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../../src/activities/index.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
@@ -16,6 +17,7 @@ import { providerRegistry } from '../../../src/providers/registry.js';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index.js';
 import { OrphanJournal } from '../../../src/webhooks/orphans.js';
 import { startRelay, type Relay } from '../../../src/webhooks/relay.js';
+import { defaultWorkflowsPath, webpackConfigHook } from '../../../src/worker/bundling.js';
 import { createPayoutsWorker } from '../../../src/worker/worker.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../../../src/workflows/definitions.js';
 import { PayoutWorkflow, type PayoutTimings } from '../../../src/workflows/payout.js';
@@ -53,9 +55,14 @@ export interface PayoutStack {
   close(): Promise<void>;
 }
 
-export async function startPayoutStack(name: string): Promise<PayoutStack> {
+export interface PayoutStackOptions {
+  /** The worker, the relay, the activities' client and start() all use it (e.g. the payload codec). */
+  dataConverter?: DataConverter;
+}
+
+export async function startPayoutStack(name: string, options: PayoutStackOptions = {}): Promise<PayoutStack> {
   const logger = createLogger(name, { level: 'silent' });
-  const conns = await connect();
+  const conns = withDataConverter(await connect(), options.dataConverter);
   const relayPort = await freePort();
   const callbackUrl = `http://127.0.0.1:${relayPort}/webhooks/ecommpay`;
   const sandbox = await startSandbox({
@@ -114,12 +121,21 @@ export async function startPayoutStack(name: string): Promise<PayoutStack> {
     worker: undefined as unknown as Worker,
     started: [],
     async restartWorker() {
-      stack.worker = await createPayoutsWorker({
+      const workerOptions = {
         connection: conns.nativeConnection,
         namespace: testServer().namespace,
         taskQueue,
         activities: createActivities({ providers, client: conns.client, taskQueue }),
-      });
+      };
+      // createPayoutsWorker takes no data converter yet; until it does, the same bundle settings by hand.
+      stack.worker = options.dataConverter
+        ? await Worker.create({
+            ...workerOptions,
+            workflowsPath: defaultWorkflowsPath(),
+            bundlerOptions: { webpackConfigHook },
+            dataConverter: options.dataConverter,
+          })
+        : await createPayoutsWorker(workerOptions);
       running = stack.worker.run();
     },
     async stopWorker() {
@@ -145,6 +161,12 @@ export async function startPayoutStack(name: string): Promise<PayoutStack> {
   };
   await stack.restartWorker();
   return stack;
+}
+
+function withDataConverter(conns: TestConnections, dataConverter: DataConverter | undefined): TestConnections {
+  if (!dataConverter) return conns;
+  const client = new Client({ connection: conns.client.connection, namespace: testServer().namespace, dataConverter });
+  return { ...conns, client };
 }
 
 export { awaitOutcomeUpdate };

@@ -1,0 +1,138 @@
+/**
+ * The activities a BatchWorkflow drives: reading a page of items (the claim check), learning the outcome of
+ * children a previous run started, cancelling children not yet submitted, and closing the batch with its
+ * report. They talk to Temporal only, through the worker's client: pages and rows live in page workflows.
+ */
+import { mkdir, open, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { Context, heartbeat, log } from '@temporalio/activity';
+import { type Client, WorkflowNotFoundError, WorkflowUpdateStage } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { config } from '../config.js';
+import type { PayoutOutcome } from '../domain/payout-outcome.js';
+import { mapLimit, withRetries } from '../client/concurrency.js';
+import { forEachReportRow } from '../client/report.js';
+import {
+  type BatchClosed,
+  batchClosedSignal,
+  type BatchItem,
+  batchPageWorkflowId,
+  pageItemsQuery,
+} from '../workflows/batch-definitions.js';
+import { reportCsvHeader, reportCsvLine } from '../workflows/batch-report.js';
+import { cancelPayoutUpdate, payoutStatusQuery, payoutWorkflowId } from '../workflows/definitions.js';
+
+export interface BatchActivityDeps {
+  /** Where finished reports are written; `<DATA_DIR>/reports` by default. */
+  reportsDir?: string;
+  /** The worker's own client (the activity context's) by default. */
+  client?: Client;
+}
+
+export interface BatchReportFile {
+  path: string;
+  rows: number;
+}
+
+/** Calls made at once to children or pages: well under the frontend's rate limits. */
+const callsAtOnce = 10;
+
+const notFound = (error: unknown) => error instanceof WorkflowNotFoundError;
+
+export function createBatchActivities(deps: BatchActivityDeps = {}) {
+  const temporal = () => deps.client ?? Context.current().client;
+  const reportsDir = () => deps.reportsDir ?? path.resolve(config().DATA_DIR, 'reports');
+
+  return {
+    async readBatchPage({ batchId, page }: { batchId: string; page: number }): Promise<BatchItem[]> {
+      const handle = temporal().workflow.getHandle(batchPageWorkflowId(batchId, page));
+      try {
+        return await withRetries(
+          () => handle.query(pageItemsQuery),
+          (error) => !notFound(error),
+        );
+      } catch (error) {
+        // No retry brings back a missing or emptied page: the batch pauses and says so.
+        throw ApplicationFailure.nonRetryable(
+          `page ${page} of batch ${batchId} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+          'BatchPageUnreadable',
+        );
+      }
+    },
+
+    /** Outcomes of the given payouts that have one; the others are asked again later. */
+    async collectPayoutOutcomes({ payoutIds }: { payoutIds: string[] }): Promise<PayoutOutcome[]> {
+      const views = await mapLimit(payoutIds, callsAtOnce, async (payoutId) => {
+        try {
+          return await temporal().workflow.getHandle(payoutWorkflowId(payoutId)).query(payoutStatusQuery);
+        } catch (error) {
+          log.warn('payout status query failed; asking again later', { payoutId, error: String(error) });
+          return undefined;
+        }
+      });
+      return views.flatMap((view) => (view?.outcome ? [view.outcome] : []));
+    },
+
+    /** Asks each payout to cancel; those already sent to the provider refuse and finish on their own. */
+    async cancelPayouts({ payoutIds, reason }: { payoutIds: string[]; reason: string }): Promise<number> {
+      const accepted = await mapLimit(payoutIds, callsAtOnce, async (payoutId) => {
+        try {
+          await temporal()
+            .workflow.getHandle(payoutWorkflowId(payoutId))
+            .startUpdate(cancelPayoutUpdate, { args: [{ reason }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+          return true;
+        } catch (error) {
+          log.info('payout not cancelled', { payoutId, error: String(error) });
+          return false;
+        }
+      });
+      return accepted.filter(Boolean).length;
+    },
+
+    /**
+     * Closes every page (unstarted items of a cancelled batch become `cancelled` rows; the rows are kept until
+     * `keepUntil`), then writes the report CSV where the client and the CLI find it.
+     */
+    async finishBatchReport(input: {
+      batchId: string;
+      pageCount: number;
+      closed: BatchClosed;
+    }): Promise<BatchReportFile> {
+      const client = temporal();
+      const pages = Array.from({ length: input.pageCount }, (_, page) => page);
+      await mapLimit(pages, callsAtOnce, async (page) => {
+        try {
+          await client.workflow
+            .getHandle(batchPageWorkflowId(input.batchId, page))
+            .signal(batchClosedSignal, input.closed);
+        } catch (error) {
+          // A page past its lifetime has ended on its own; its rows are still readable until retention.
+          if (!notFound(error)) throw error;
+          log.warn('batch page already closed', { batchId: input.batchId, page });
+        }
+        heartbeat({ closing: page });
+      });
+      const dir = reportsDir();
+      await mkdir(dir, { recursive: true });
+      const file = path.join(dir, `batch-${input.batchId}.csv`);
+      const partial = `${file}.partial`;
+      const out = await open(partial, 'w');
+      let rows = 0;
+      try {
+        await out.write(reportCsvHeader());
+        await forEachReportRow(client, input.batchId, input.pageCount, async (group) => {
+          rows += group.length;
+          await out.write(group.map(reportCsvLine).join(''));
+          heartbeat({ rows });
+        });
+      } finally {
+        await out.close();
+      }
+      // A reader never sees half a report.
+      await rename(partial, file);
+      return { path: file, rows };
+    },
+  };
+}
+
+export type BatchActivities = ReturnType<typeof createBatchActivities>;

@@ -1,0 +1,186 @@
+/**
+ * Submitting a batch: validate every item, store the items in page workflows, start the batch. Each step is
+ * idempotent by id and content hash, so a submission cut short is simply run again.
+ */
+import {
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import { formatMoney } from '../domain/currency.js';
+import { payoutIdSchema, type PayoutRequest, type PayoutRequestInput } from '../domain/payout-request.js';
+import {
+  type BatchOptionsInput,
+  batchOptionsSchema,
+  batchPageWorkflowId,
+  batchWorkflowId,
+} from '../workflows/batch-definitions.js';
+import { batchIdSearchAttribute } from '../workflows/definitions.js';
+import type { PayoutTimings } from '../workflows/payout.js';
+import { planPages } from './batch-pages.js';
+import { mapLimit } from './concurrency.js';
+import { BatchConflictError, BatchValidationError, type ItemProblem, PayoutsClientError } from './errors.js';
+import type { PayoutValidator } from './provider-validation.js';
+import { batchHash } from './request-hash.js';
+import { batchCvvProblem, checkPayoutRequest, hasCvv } from './validation.js';
+
+export interface SubmitBatchInput {
+  batchId: string;
+  items: readonly PayoutRequestInput[];
+  /** Source line of each item, for error messages (the CLI passes the file's). */
+  lines?: readonly number[];
+  options?: BatchOptionsInput;
+  notBefore?: string;
+  /** Passed to every child payout (tests, tuning). */
+  childTimings?: Partial<PayoutTimings>;
+  pageSize?: number;
+}
+
+export interface BatchSubmission {
+  batchId: string;
+  workflowId: string;
+  itemCount: number;
+  pageCount: number;
+  /** False when this batch (same items, same notBefore) had been submitted already. */
+  created: boolean;
+}
+
+export interface SubmissionContext {
+  temporal: Client;
+  taskQueue: string;
+  validate: PayoutValidator | undefined;
+}
+
+/** The memo key of a batch's and a page's content hash, to tell a repeat from a conflict. */
+const batchHashMemoKey = 'batchHash';
+/** Pages started at once. */
+const pageStartsAtOnce = 8;
+/** The UI shows at most 400 bytes of summary. */
+const maxSummaryLength = 200;
+
+export async function submitBatch(ctx: SubmissionContext, input: SubmitBatchInput): Promise<BatchSubmission> {
+  const { batchId } = input;
+  if (!payoutIdSchema.safeParse(batchId).success) {
+    throw new PayoutsClientError(`batchId "${batchId}" must be 1-64 characters of A-Z, a-z, 0-9, "_" and "-"`);
+  }
+  const options = batchOptionsSchema.safeParse(input.options ?? {});
+  if (!options.success) {
+    const problems = options.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new PayoutsClientError(`invalid batch options: ${problems.join('; ')}`);
+  }
+  const requests = validateItems(ctx.validate, input);
+  const plan = planPages(requests, input.pageSize);
+  // What is paid and when; tuning (concurrency, breaker) may differ on a repeat and keeps the first.
+  const hash = batchHash(
+    plan.pages.flat().map((item) => item.requestHash),
+    { notBefore: input.notBefore },
+  );
+  const workflowId = batchWorkflowId(batchId);
+  const submission = { batchId, workflowId, itemCount: requests.length, pageCount: plan.pages.length };
+  if (await sameBatchExists(ctx.temporal, batchId, hash)) return { ...submission, created: false };
+
+  await mapLimit(plan.pages, pageStartsAtOnce, async (items, page) => {
+    const pageHash = batchHash(
+      items.map((item) => item.requestHash),
+      { page },
+    );
+    await startOnce(ctx.temporal, batchId, batchPageWorkflowId(batchId, page), pageHash, () =>
+      ctx.temporal.workflow.start('BatchPageWorkflow', {
+        workflowId: batchPageWorkflowId(batchId, page),
+        taskQueue: ctx.taskQueue,
+        args: [{ batchId, page, items }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        memo: { [batchHashMemoKey]: pageHash },
+        staticSummary: `page ${page + 1} of ${plan.pages.length} of batch ${batchId}: ${items.length} items`,
+        typedSearchAttributes: [{ key: batchIdSearchAttribute, value: batchId }],
+      }),
+    );
+  });
+  const created = await startOnce(ctx.temporal, batchId, workflowId, hash, () =>
+    ctx.temporal.workflow.start('BatchWorkflow', {
+      workflowId,
+      taskQueue: ctx.taskQueue,
+      args: [
+        {
+          batchId,
+          source: { itemCount: requests.length, pageSize: plan.pageSize, pageCount: plan.pages.length },
+          ...(input.options ? { options: input.options } : {}),
+          ...(input.notBefore ? { notBefore: input.notBefore } : {}),
+          ...(input.childTimings ? { childTimings: input.childTimings } : {}),
+        },
+      ],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      memo: { [batchHashMemoKey]: hash },
+      staticSummary: batchSummary(batchId, requests),
+      typedSearchAttributes: [{ key: batchIdSearchAttribute, value: batchId }],
+    }),
+  );
+  return { ...submission, created };
+}
+
+/** Every item checked; all problems at once, so a file is fixed in one pass. */
+function validateItems(validate: PayoutValidator | undefined, input: SubmitBatchInput): PayoutRequest[] {
+  if (input.items.length === 0) {
+    throw new BatchValidationError([{ item: 0, path: '', reason: 'the batch has no items' }]);
+  }
+  const problems: ItemProblem[] = [];
+  const requests: PayoutRequest[] = [];
+  input.items.forEach((item, index) => {
+    const line = input.lines?.[index];
+    const payoutId = typeof item.payoutId === 'string' ? item.payoutId : undefined;
+    const where = { item: index + 1, ...(line !== undefined ? { line } : {}), ...(payoutId ? { payoutId } : {}) };
+    if (item.batchId !== undefined && item.batchId !== input.batchId) {
+      problems.push({ ...where, path: 'batchId', reason: `belongs to batch ${item.batchId}, not ${input.batchId}` });
+      return;
+    }
+    if (hasCvv(item)) {
+      problems.push({ ...where, ...batchCvvProblem });
+      return;
+    }
+    const checked = checkPayoutRequest({ ...item, batchId: input.batchId }, validate);
+    if (checked.ok) requests.push(checked.request);
+    else problems.push(...checked.problems.map((problem) => ({ ...where, ...problem })));
+  });
+  if (problems.length > 0) throw new BatchValidationError(problems);
+  return requests;
+}
+
+async function sameBatchExists(temporal: Client, batchId: string, hash: string): Promise<boolean> {
+  try {
+    const existing = await temporal.workflow.getHandle(batchWorkflowId(batchId)).describe();
+    if (existing.memo?.[batchHashMemoKey] !== hash) throw new BatchConflictError(batchId);
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
+}
+
+/** Starts a batch's workflow unless one with this id and content hash exists; true when this call started it. */
+async function startOnce(
+  temporal: Client,
+  batchId: string,
+  workflowId: string,
+  hash: string,
+  start: () => Promise<unknown>,
+): Promise<boolean> {
+  try {
+    await start();
+    return true;
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  const existing = await temporal.workflow.getHandle(workflowId).describe();
+  if (existing.memo?.[batchHashMemoKey] !== hash) throw new BatchConflictError(batchId);
+  return false;
+}
+
+/** "batch X: 100 payouts, 1 500.00 RUB + 20.00 USD", short enough for the UI's summary. */
+export function batchSummary(batchId: string, requests: readonly PayoutRequest[]): string {
+  const totals = new Map<string, number>();
+  for (const { currency, amount } of requests) totals.set(currency, (totals.get(currency) ?? 0) + amount);
+  const money = [...totals].map(([currency, amount]) => formatMoney(amount, currency)).join(' + ');
+  const summary = `batch ${batchId}: ${requests.length} payouts, ${money}`;
+  return summary.length > maxSummaryLength ? `${summary.slice(0, maxSummaryLength - 1)}…` : summary;
+}

@@ -1,0 +1,41 @@
+/** What every CLI command needs: the configuration, a connected client, where things are shown. */
+import { type Config, config } from '../config.js';
+import type { Output } from './cli-output.js';
+import { PayoutsClient } from './payouts-client.js';
+
+export interface CliContext {
+  out: Output;
+  cfg: Config;
+  /** Connects on first use (commands that fail validation never connect). */
+  client(): Promise<PayoutsClient>;
+  close(): Promise<void>;
+}
+
+/** Exit codes: 0 all good; 1 a payout did not succeed or a command failed; 2 the input was refused. */
+export const exitCodes = { ok: 0, failed: 1, invalidInput: 2 } as const;
+
+export function cliContext(out: Output): CliContext {
+  const cfg = config();
+  let connected: Promise<PayoutsClient> | undefined;
+  return {
+    out,
+    cfg,
+    client() {
+      connected ??= PayoutsClient.connect({
+        address: cfg.TEMPORAL_ADDRESS,
+        namespace: cfg.TEMPORAL_NAMESPACE,
+        taskQueue: cfg.PAYOUTS_TASK_QUEUE,
+      });
+      return connected;
+    },
+    async close() {
+      if (connected) await (await connected).close();
+    },
+  };
+}
+
+/** The Temporal UI page of a workflow, on the host of TEMPORAL_ADDRESS and TEMPORAL_UI_PORT. */
+export function uiLink(cfg: Config, workflowId: string): string {
+  const host = cfg.TEMPORAL_ADDRESS.replace(/:\d+$/, '') || 'localhost';
+  return `http://${host}:${cfg.TEMPORAL_UI_PORT}/namespaces/${encodeURIComponent(cfg.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
+}

@@ -1,0 +1,26 @@
+/**
+ * `payouts/client`: the client library for backend services. Start and follow payouts and batches without
+ * any worker code. Types come from the zod schemas in src/domain and src/workflows/batch-definitions.ts.
+ */
+export { PayoutsClient, workflowTypes } from './payouts-client.js';
+export { batchSummary } from './batch-submission.js';
+export type { BatchSubmission, PayoutSubmission, PayoutsClientOptions, SubmitBatchInput } from './payouts-client.js';
+export * from './errors.js';
+export { providerValidator, type PayoutValidator, type ProviderValidationOptions } from './provider-validation.js';
+export { parseBatchFile, formatOfFile, repeatedPayoutIds, columnAliases } from './batch-file.js';
+export type { BatchFileFormat, BatchFileOptions, ParsedBatchFile, ParsedItem } from './batch-file.js';
+export { requestHash } from './request-hash.js';
+export { checkPayoutRequest } from './validation.js';
+export type { PayoutRequest, PayoutRequestInput, ProviderName } from '../domain/payout-request.js';
+export type { PayoutOutcome, PayoutStatus, TerminalStatus } from '../domain/payout-outcome.js';
+export type { PayoutView } from '../workflows/definitions.js';
+export type {
+  BatchItemStatus,
+  BatchOptions,
+  BatchOptionsInput,
+  BatchProgress,
+  BatchResult,
+  ReportRow,
+} from '../workflows/batch-definitions.js';
+export { payoutWorkflowId } from '../workflows/definitions.js';
+export { batchWorkflowId } from '../workflows/batch-definitions.js';

@@ -1,0 +1,298 @@
+/**
+ * PayoutsClient: how backend services (and the `payouts` CLI) start and follow payouts and batches. It
+ * validates before anything starts, makes every submission idempotent by id, and turns Temporal's errors
+ * into the typed errors of ./errors.ts. It pulls in no worker code.
+ */
+import {
+  Client,
+  Connection,
+  type WorkflowHandle,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import type { PayoutOutcome } from '../domain/payout-outcome.js';
+import type { PayoutRequestInput, ProviderName } from '../domain/payout-request.js';
+import { payoutSearchAttributePairs, requestHashMemoKey } from '../workflows/batch-child-options.js';
+import {
+  type BatchProgress,
+  batchProgressQuery,
+  type BatchResult,
+  batchWorkflowId,
+  cancelBatchUpdate,
+  pauseBatchUpdate,
+  resumeBatchUpdate,
+} from '../workflows/batch-definitions.js';
+import {
+  awaitOutcomeUpdate,
+  cancelPayoutUpdate,
+  payoutStatusQuery,
+  type PayoutView,
+  payoutWorkflowId,
+} from '../workflows/definitions.js';
+import { payoutSummary } from '../workflows/payout.js';
+import { type BatchSubmission, submitBatch, type SubmitBatchInput } from './batch-submission.js';
+import {
+  BatchNotFoundError,
+  BatchStateError,
+  OutcomeTimeoutError,
+  PayoutConflictError,
+  PayoutNotCancellableError,
+  PayoutNotFoundError,
+  PayoutValidationError,
+} from './errors.js';
+import { type PayoutValidator, providerValidator } from './provider-validation.js';
+import { reportText } from './report.js';
+import { requestHash } from './request-hash.js';
+import { checkPayoutRequest } from './validation.js';
+
+export type { BatchSubmission, SubmitBatchInput } from './batch-submission.js';
+
+/** Workflow type names, as other-language clients start them (docs/CLIENTS.md). */
+export const workflowTypes = {
+  payout: 'PayoutWorkflow',
+  batch: 'BatchWorkflow',
+  batchPage: 'BatchPageWorkflow',
+} as const;
+
+export interface PayoutsClientOptions {
+  client: Client;
+  /** The workers' task queue (PAYOUTS_TASK_QUEUE); `payouts` by default. */
+  taskQueue?: string;
+  /**
+   * The providers' pre-flight rules; the built-in ones (provider-validation.ts) by default. Pass `false` to
+   * check the schema only (the worker still applies the provider's rules and rejects what breaks them).
+   */
+  validate?: PayoutValidator | false;
+  /** Single payouts of a provider start on this task queue (see BatchOptions.providerTaskQueues). */
+  providerTaskQueues?: Partial<Record<ProviderName, string>>;
+}
+
+export interface PayoutSubmission {
+  payoutId: string;
+  workflowId: string;
+  /** False when a payout with this payoutId and the same request existed already. */
+  created: boolean;
+}
+
+export class PayoutsClient {
+  readonly temporal: Client;
+  readonly taskQueue: string;
+  private readonly validate: PayoutValidator | undefined;
+  private readonly providerTaskQueues: Partial<Record<ProviderName, string>>;
+
+  constructor(options: PayoutsClientOptions) {
+    this.temporal = options.client;
+    this.taskQueue = options.taskQueue ?? 'payouts';
+    this.validate = options.validate === false ? undefined : (options.validate ?? providerValidator());
+    this.providerTaskQueues = options.providerTaskQueues ?? {};
+  }
+
+  /**
+   * Connects to Temporal and returns a client; `close()` it when done.
+   * @example
+   * const payouts = await PayoutsClient.connect({ address: 'localhost:7233' });
+   * const { payoutId } = await payouts.submitPayout(request);
+   * const outcome = await payouts.waitForOutcome(payoutId, 60_000);
+   */
+  static async connect(
+    options: {
+      address?: string;
+      namespace?: string;
+      /** The payload codec's data converter, once payloads are encrypted (docs/CLIENTS.md, "Codec"). */
+      dataConverter?: DataConverter;
+    } & Omit<PayoutsClientOptions, 'client'> = {},
+  ): Promise<PayoutsClient> {
+    const connection = await Connection.connect({ address: options.address ?? 'localhost:7233' });
+    const client = new Client({
+      connection,
+      namespace: options.namespace ?? 'default',
+      ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    });
+    return new PayoutsClient({ ...options, client });
+  }
+
+  async close(): Promise<void> {
+    await this.temporal.connection.close();
+  }
+
+  // ---- single payouts ----
+
+  /**
+   * Validates and starts a payout. Idempotent: the same request under the same payoutId returns the existing
+   * payout (`created: false`); a different request under it throws PayoutConflictError.
+   */
+  async submitPayout(input: PayoutRequestInput): Promise<PayoutSubmission> {
+    const checked = checkPayoutRequest(input, this.validate);
+    if (!checked.ok) throw new PayoutValidationError(idOf(input), checked.problems);
+    const request = checked.request;
+    const hash = requestHash(request);
+    const workflowId = payoutWorkflowId(request.payoutId);
+    try {
+      await this.temporal.workflow.start('PayoutWorkflow', {
+        workflowId,
+        taskQueue: this.providerTaskQueues[request.provider] ?? this.taskQueue,
+        args: [{ request }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        memo: { [requestHashMemoKey]: hash },
+        staticSummary: payoutSummary(request),
+        typedSearchAttributes: payoutSearchAttributePairs(request),
+      });
+      return { payoutId: request.payoutId, workflowId, created: true };
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+    const existing = await this.temporal.workflow.getHandle(workflowId).describe();
+    const existingHash = existing.memo?.[requestHashMemoKey];
+    if (existingHash !== hash) {
+      throw new PayoutConflictError(
+        request.payoutId,
+        existingHash === undefined ? 'the existing payout carries no request hash' : 'its request hash differs',
+      );
+    }
+    return { payoutId: request.payoutId, workflowId, created: false };
+  }
+
+  /** Where a payout stands: status, provider reference, events, outcome once known. */
+  async getPayout(payoutId: string): Promise<PayoutView> {
+    return this.onPayout(payoutId, (handle) => handle.query(payoutStatusQuery));
+  }
+
+  /** Cancels a payout not yet sent to its provider; resolves with its (cancelled) view. */
+  async cancelPayout(payoutId: string, reason?: string): Promise<PayoutView> {
+    return this.onPayout(payoutId, async (handle) => {
+      try {
+        return await handle.executeUpdate(cancelPayoutUpdate, { args: [reason ? { reason } : {}] });
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError) {
+          throw new PayoutNotCancellableError(payoutId, error.cause?.message ?? error.message);
+        }
+        if (await this.isClosed(handle)) throw new PayoutNotCancellableError(payoutId, 'it has ended');
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * The payout's outcome, waiting up to `timeoutMs` for it (the `awaitOutcome` update); for a payout whose
+   * workflow has closed, its result. Throws OutcomeTimeoutError when none comes in time.
+   */
+  async waitForOutcome(payoutId: string, timeoutMs = 60_000): Promise<PayoutOutcome> {
+    return this.onPayout(payoutId, async (handle) => {
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), timeoutMs);
+      try {
+        return await this.temporal.withAbortSignal(abort.signal, () => handle.executeUpdate(awaitOutcomeUpdate));
+      } catch (error) {
+        if (abort.signal.aborted) throw new OutcomeTimeoutError(payoutId, timeoutMs);
+        // An update to a closed workflow fails as "not found"; describe() tells closed from missing.
+        if (await this.isClosed(handle)) return (await handle.result()) as PayoutOutcome;
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+  }
+
+  // ---- batches ----
+
+  /**
+   * Validates every item (all problems at once, nothing started when any), stores the items in page
+   * workflows and starts the batch. Idempotent by batchId: the same items (and notBefore) return the existing
+   * batch, which keeps its first options; different items throw BatchConflictError.
+   */
+  async submitBatch(input: SubmitBatchInput): Promise<BatchSubmission> {
+    return submitBatch({ temporal: this.temporal, taskQueue: this.taskQueue, validate: this.validate }, input);
+  }
+
+  /** Progress: counts per final status, amounts paid per currency, in flight, remaining, paused or cancelled and why. */
+  async getBatch(batchId: string): Promise<BatchProgress> {
+    return this.onBatch(batchId, (handle) => handle.query(batchProgressQuery));
+  }
+
+  /** Stops starting payouts; those in flight finish. */
+  async pauseBatch(batchId: string, reason?: string): Promise<BatchProgress> {
+    return this.controlBatch(batchId, (handle) =>
+      handle.executeUpdate(pauseBatchUpdate, { args: [reason ? { reason } : {}] }),
+    );
+  }
+
+  /** Starts payouts again (also after the circuit breaker paused the batch). */
+  async resumeBatch(batchId: string): Promise<BatchProgress> {
+    return this.controlBatch(batchId, (handle) => handle.executeUpdate(resumeBatchUpdate, { args: [{}] }));
+  }
+
+  /** Starts nothing more and cancels payouts not yet sent; the batch then finishes with its report. */
+  async cancelBatch(batchId: string, reason?: string): Promise<BatchProgress> {
+    return this.controlBatch(batchId, (handle) =>
+      handle.executeUpdate(cancelBatchUpdate, { args: [reason ? { reason } : {}] }),
+    );
+  }
+
+  /** Waits for the batch to finish and returns its totals and report location. */
+  async waitForBatch(batchId: string): Promise<BatchResult> {
+    return this.onBatch(batchId, async (handle) => (await handle.result()) as BatchResult);
+  }
+
+  /**
+   * The report as CSV (one row per item, cards masked), read from the batch's pages, so it works from any
+   * host. Throws BatchStateError while the batch runs, unless `partial` asks for the rows so far.
+   */
+  async batchReport(batchId: string, options: { partial?: boolean } = {}): Promise<{ csv: string; rows: number }> {
+    const progress = await this.getBatch(batchId);
+    if (progress.state !== 'completed' && !options.partial) {
+      throw new BatchStateError(batchId, `still ${progress.state}; its report is complete once it finishes`);
+    }
+    return reportText(this.temporal, batchId, progress.pageCount);
+  }
+
+  // ---- internals ----
+
+  /** False while it runs; throws WorkflowNotFoundError when there is no such workflow at all. */
+  private async isClosed(handle: WorkflowHandle): Promise<boolean> {
+    const description = await handle.describe();
+    return description.status.name !== 'RUNNING';
+  }
+
+  private async onPayout<T>(payoutId: string, work: (handle: WorkflowHandle) => Promise<T>): Promise<T> {
+    try {
+      return await work(this.temporal.workflow.getHandle(payoutWorkflowId(payoutId)));
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new PayoutNotFoundError(payoutId);
+      throw error;
+    }
+  }
+
+  private async onBatch<T>(batchId: string, work: (handle: WorkflowHandle) => Promise<T>): Promise<T> {
+    try {
+      return await work(this.temporal.workflow.getHandle(batchWorkflowId(batchId)));
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new BatchNotFoundError(batchId);
+      throw error;
+    }
+  }
+
+  private async controlBatch(
+    batchId: string,
+    update: (handle: WorkflowHandle) => Promise<BatchProgress>,
+  ): Promise<BatchProgress> {
+    return this.onBatch(batchId, async (handle) => {
+      try {
+        return await update(handle);
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError) {
+          throw new BatchStateError(batchId, error.cause?.message ?? error.message);
+        }
+        if (await this.isClosed(handle)) throw new BatchStateError(batchId, 'it has finished');
+        throw error;
+      }
+    });
+  }
+}
+
+function idOf(input: unknown): string | undefined {
+  const payoutId = (input as { payoutId?: unknown } | null)?.payoutId;
+  return typeof payoutId === 'string' ? payoutId : undefined;
+}

@@ -1,0 +1,63 @@
+/**
+ * The codec of a process, from its configuration. Outside development a process refuses to start without
+ * CODEC_KEYS; in development it may fall back to a key generated once and kept under DATA_DIR.
+ */
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { type Config, ConfigError } from '../config.js';
+import { EncryptionCodec } from './encryption-codec.js';
+import { CodecKeyring, generateCodecKeyEntry, parseCodecKeys } from './keys.js';
+
+export const developmentKeyFile = 'codec-development.keys';
+
+type Warn = (line: string) => void;
+
+export interface CodecFromConfigOptions {
+  /** Use (or make) the development key under DATA_DIR when CODEC_KEYS is unset and PAYOUTS_ENV=development. */
+  allowDevelopmentKey?: boolean;
+  warn?: Warn;
+}
+
+export async function codecFromConfig(cfg: Config, options: CodecFromConfigOptions = {}): Promise<EncryptionCodec> {
+  let keysText = cfg.CODEC_KEYS;
+  if (keysText === undefined) {
+    if (cfg.PAYOUTS_ENV !== 'development') {
+      throw new ConfigError([`CODEC_KEYS: required when PAYOUTS_ENV=${cfg.PAYOUTS_ENV} (payloads must be encrypted)`]);
+    }
+    if (!options.allowDevelopmentKey) {
+      throw new ConfigError(['CODEC_KEYS: required (`npm start` generates a development key)']);
+    }
+    keysText = await ensureDevelopmentKey(cfg.DATA_DIR, options.warn);
+  }
+  const keys = parseCodecKeys(keysText);
+  const activeId = cfg.CODEC_ACTIVE_KEY_ID;
+  if (activeId !== undefined && !keys.some((key) => key.id === activeId)) {
+    throw new ConfigError([`CODEC_ACTIVE_KEY_ID: "${activeId}" is not listed in CODEC_KEYS`]);
+  }
+  return new EncryptionCodec(new CodecKeyring(keys, activeId));
+}
+
+/**
+ * The development CODEC_KEYS value, kept in DATA_DIR/codec-development.keys (mode 0600) and made on first
+ * use. Its key id is random, so a regenerated key is never mistaken for the lost one.
+ */
+export async function ensureDevelopmentKey(
+  dataDir: string,
+  warn: Warn = (line) => console.warn(line),
+): Promise<string> {
+  const file = path.resolve(dataDir, developmentKeyFile);
+  await mkdir(path.dirname(file), { recursive: true });
+  try {
+    await writeFile(file, `${generateCodecKeyEntry(`dev-${randomBytes(4).toString('hex')}`)}\n`, {
+      mode: 0o600,
+      flag: 'wx',
+    });
+    warn(`CODEC_KEYS is not set: generated a development payload key in ${file}; never use it in production`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    warn(`CODEC_KEYS is not set: using the development payload key in ${file}; never use it in production`);
+  }
+  if (((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600);
+  return (await readFile(file, 'utf8')).trim();
+}

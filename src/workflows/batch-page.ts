@@ -1,0 +1,77 @@
+/**
+ * BatchPageWorkflow (id `batch-<batchId>-page-<n>`): one page of a batch, held by Temporal. It is the claim
+ * check: the client starts it with up to a few hundred validated items, the batch reads them through an
+ * activity (a query), and it gathers the page's report rows as the batch finishes items. Once its items are
+ * all started it continues as new without them, so the run holding card numbers closes and ages out with the
+ * namespace retention; the rows stay readable until the report's retention ends.
+ */
+import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import {
+  type BatchClosed,
+  batchClosedSignal,
+  type BatchPageInput,
+  pageItemsDoneSignal,
+  pageItemsQuery,
+  pageRowsQuery,
+  pageRowsSignal,
+  type ReportRow,
+} from './batch-definitions.js';
+import { rowForUnstarted } from './batch-report.js';
+
+/** A page whose batch never closes it (terminated by hand) still ends. */
+const defaultMaxLifetimeMs = 90 * 24 * 3_600_000;
+
+export async function BatchPageWorkflow(input: BatchPageInput): Promise<number> {
+  const createdAt = input.createdAt ?? new Date().toISOString();
+  const maxLifetimeMs = input.maxLifetimeMs ?? defaultMaxLifetimeMs;
+  const endOfLife = Date.parse(createdAt) + maxLifetimeMs;
+  const rows = new Map<number, ReportRow>((input.rows ?? []).map((row) => [row.seq, row]));
+  const items = input.items;
+  let itemsDone = false;
+  let closed: BatchClosed | undefined = input.closed;
+
+  setHandler(pageItemsQuery, () => {
+    if (!items) throw new Error(`page ${input.page} of batch ${input.batchId} no longer holds its items`);
+    return items;
+  });
+  setHandler(pageRowsQuery, () => [...rows.values()].sort((a, b) => a.seq - b.seq));
+  setHandler(pageRowsSignal, (incoming) => {
+    for (const row of incoming) rows.set(row.seq, row);
+  });
+  setHandler(pageItemsDoneSignal, () => {
+    itemsDone = true;
+  });
+  setHandler(batchClosedSignal, (closing) => {
+    if (items && closing.cancelReason !== undefined) {
+      const message = `batch cancelled before this payout started: ${closing.cancelReason}`;
+      for (const item of items) {
+        if (!rows.has(item.seq)) rows.set(item.seq, rowForUnstarted(item, 'cancelled', message));
+      }
+    }
+    closed = closing;
+  });
+
+  if (items) {
+    await condition(() => itemsDone || closed !== undefined, Math.max(0, endOfLife - Date.now()));
+    await condition(allHandlersFinished);
+    return await continueAsNew<typeof BatchPageWorkflow>({
+      batchId: input.batchId,
+      page: input.page,
+      rows: [...rows.values()],
+      ...(closed ? { closed } : {}),
+      maxLifetimeMs,
+      createdAt,
+    });
+  }
+
+  // Rows only: kept until the report's retention ends; a later close may move that date.
+  for (;;) {
+    const until = closed ? Date.parse(closed.keepUntil) : endOfLife;
+    const waitMs = until - Date.now();
+    if (waitMs <= 0) break;
+    const seen = closed;
+    await condition(() => closed !== seen, waitMs);
+  }
+  await condition(allHandlersFinished);
+  return rows.size;
+}

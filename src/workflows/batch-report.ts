@@ -1,0 +1,83 @@
+/**
+ * The batch report: one row per item, built inside the workflows (pure, deterministic) and written as CSV by
+ * the report activity and the client. Cards only ever appear masked.
+ */
+import { scrubCardNumbers } from '../domain/card.js';
+import type { PayoutOutcome } from '../domain/payout-outcome.js';
+import type { BatchItem, ReportRow } from './batch-definitions.js';
+import { maskedCardOf } from './payout.js';
+
+export function rowFromOutcome(seq: number, outcome: PayoutOutcome): ReportRow {
+  return {
+    seq,
+    payoutId: outcome.payoutId,
+    status: outcome.status,
+    ...(outcome.reference ? { reference: outcome.reference } : {}),
+    ...(outcome.code ? { code: outcome.code } : {}),
+    ...(outcome.message ? { message: outcome.message } : {}),
+    maskedCard: outcome.maskedCard,
+    amount: outcome.amount,
+    currency: outcome.currency,
+  };
+}
+
+/** An item that never ran as a payout of its own: a duplicate, or cancelled before it started. */
+export function rowForUnstarted(item: BatchItem, status: 'duplicate' | 'cancelled', message: string): ReportRow {
+  return {
+    seq: item.seq,
+    payoutId: item.request.payoutId,
+    status,
+    code: status === 'duplicate' ? 'duplicate_payout_id' : 'batch_cancelled',
+    message,
+    maskedCard: maskedCardOf(item.request),
+    amount: item.request.amount,
+    currency: item.request.currency,
+  };
+}
+
+export const reportColumns = [
+  'payout_id',
+  'status',
+  'provider_reference',
+  'code',
+  'message',
+  'masked_card',
+  'amount',
+  'currency',
+] as const;
+
+/**
+ * RFC 4180 quoting; a cell a spreadsheet would run as a formula (=, +, @, tab, CR) is prefixed with an
+ * apostrophe, because provider messages end up in ops' spreadsheets.
+ */
+export function csvCell(value: string | number | undefined): string {
+  if (value === undefined) return '';
+  let text = String(value);
+  if (/^[=+@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function reportCsvHeader(): string {
+  return `${reportColumns.join(',')}\n`;
+}
+
+export function reportCsvLine(row: ReportRow): string {
+  const cells = [
+    row.payoutId,
+    row.status,
+    row.reference,
+    row.code,
+    // Provider messages are scrubbed where they enter; a report is a file people mail around, so again.
+    row.message === undefined ? undefined : scrubCardNumbers(row.message),
+    row.maskedCard,
+    row.amount,
+    row.currency,
+  ];
+  return `${cells.map(csvCell).join(',')}\n`;
+}
+
+/** The whole report, rows in item order. */
+export function reportCsv(rows: readonly ReportRow[]): string {
+  const sorted = [...rows].sort((a, b) => a.seq - b.seq);
+  return reportCsvHeader() + sorted.map(reportCsvLine).join('');
+}

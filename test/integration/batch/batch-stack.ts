@@ -1,0 +1,107 @@
+// The batch path on the shared dev server: the payout stack (sandbox for both providers, relay, worker with
+// every activity) plus a PayoutsClient on its task queue, and helpers that build batch items by test card.
+// Reports go to a temporary DATA_DIR, set before the worker's activities first read the configuration.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PayoutsClient } from '../../../src/client/index.js';
+import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
+import { batchWorkflowId, type BatchProgress } from '../../../src/workflows/batch-definitions.js';
+import type { PayoutTimings } from '../../../src/workflows/payout.js';
+import { startPayoutStack, testTimings, type PayoutStack } from '../payout/stack.js';
+
+export const dataDir = mkdtempSync(path.join(os.tmpdir(), 'payouts-batch-'));
+process.env.DATA_DIR = dataDir;
+
+/** Children finish fast and close soon after, so a test's batch does not wait on slow defaults. */
+export const batchChildTimings: Partial<PayoutTimings> = { ...testTimings, outcomeDeadlineMs: 6_000 };
+
+export interface BatchStack {
+  stack: PayoutStack;
+  payouts: PayoutsClient;
+  close(): Promise<void>;
+}
+
+export async function startBatchStack(name: string): Promise<BatchStack> {
+  const stack = await startPayoutStack(name);
+  const payouts = new PayoutsClient({ client: stack.conns.client, taskQueue: stack.taskQueue });
+  return { stack, payouts, close: () => stack.close() };
+}
+
+export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 12)}`;
+
+/** A valid ecommpay payout to this card (Visa rules included: sender date of birth). */
+export function ecommpayItem(pan: string, overrides: Partial<PayoutRequestInput> = {}): PayoutRequestInput {
+  return {
+    payoutId: uniqueId('e'),
+    provider: 'ecommpay',
+    amount: 150_000,
+    currency: 'RUB',
+    card: { pan, expMonth: 12, expYear: 2030, holder: 'IVAN PETROV' },
+    customer: { id: 'c-1', ip_address: '127.0.0.1', first_name: 'Ivan', last_name: 'Petrov' },
+    sender: { first_name: 'Acme', last_name: 'Ltd', day_of_birth: '01-01-1980' },
+    ...overrides,
+  };
+}
+
+export function rbkmoneyItem(pan: string, overrides: Partial<PayoutRequestInput> = {}): PayoutRequestInput {
+  return {
+    payoutId: uniqueId('r'),
+    provider: 'rbkmoney',
+    amount: 250_000,
+    currency: 'RUB',
+    card: { pan, expMonth: 12, expYear: 2030, holder: 'IVAN PETROV' },
+    ...overrides,
+  };
+}
+
+/** Polls the batch's progress until `done` holds (or fails the test after `timeoutMs`). */
+export async function progressUntil(
+  payouts: PayoutsClient,
+  batchId: string,
+  done: (view: BatchProgress) => boolean,
+  timeoutMs = 30_000,
+): Promise<BatchProgress> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await payouts.getBatch(batchId);
+    if (done(view)) return view;
+    if (Date.now() > deadline) throw new Error(`batch ${batchId} never got there: ${JSON.stringify(view)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+interface RunHistory {
+  events?: Array<{
+    workflowExecutionStartedEventAttributes?: { continuedExecutionRunId?: string | null } | null;
+  }> | null;
+}
+
+/** Every run of a batch, newest first, following the continue-as-new chain back through the histories. */
+export async function runHistories(
+  stack: PayoutStack,
+  batchId: string,
+): Promise<Array<{ runId: string; events: number }>> {
+  const workflowId = batchWorkflowId(batchId);
+  const runs: Array<{ runId: string; events: number }> = [];
+  let runId: string | undefined = (await stack.conns.client.workflow.getHandle(workflowId).describe()).runId;
+  while (runId) {
+    // The SDK's history type comes from generated protobuf code; only these two fields are read.
+    const history: unknown = await stack.conns.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = (history as RunHistory).events ?? [];
+    runs.push({ runId, events: events.length });
+    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+  }
+  return runs;
+}
+
+/** Report CSV lines as objects (the report's cells hold no commas in these tests). */
+export function parseReport(csv: string): Array<Record<string, string>> {
+  const [header, ...lines] = csv.trimEnd().split('\n');
+  const columns = (header ?? '').split(',');
+  return lines.map((line) => {
+    const cells = line.split(',');
+    return Object.fromEntries(columns.map((column, index) => [column, cells[index] ?? '']));
+  });
+}

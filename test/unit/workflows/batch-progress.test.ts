@@ -1,0 +1,123 @@
+import type { PayoutOutcome } from '../../../src/domain/payout-outcome.js';
+import { batchOptionsSchema, eventHeadroom } from '../../../src/workflows/batch-definitions.js';
+import {
+  applyOutcome,
+  countUnstarted,
+  initialState,
+  pageOf,
+  progressDetails,
+  progressView,
+  shouldContinueAsNew,
+} from '../../../src/workflows/batch-progress.js';
+
+const at = '2026-01-01T00:00:00.000Z';
+const source = { itemCount: 10, pageSize: 4, pageCount: 3 };
+
+function outcome(payoutId: string, fields: Partial<PayoutOutcome> = {}): PayoutOutcome {
+  return {
+    payoutId,
+    status: 'succeeded',
+    provider: 'ecommpay',
+    amount: 1_000,
+    currency: 'RUB',
+    maskedCard: '424242******4242',
+    attempt: 1,
+    idempotencyKey: payoutId,
+    finishedAt: at,
+    ...fields,
+  };
+}
+
+function stateWithInFlight(...payoutIds: string[]) {
+  const state = initialState(at);
+  state.inFlight = payoutIds.map((payoutId, seq) => ({ payoutId, seq }));
+  state.cursor = payoutIds.length;
+  state.notBeforePassed = true;
+  return state;
+}
+
+test('an outcome is counted once, with the amount paid per currency', () => {
+  const state = stateWithInFlight('a', 'b', 'c');
+  expect(applyOutcome(state, outcome('a'), 3, at).counted).toBe(true);
+  expect(applyOutcome(state, outcome('a'), 3, at).counted).toBe(false);
+  applyOutcome(state, outcome('b', { currency: 'EUR', amount: 250 }), 3, at);
+  applyOutcome(state, outcome('c', { status: 'declined', failureClass: 'declined' }), 3, at);
+  expect(state.counts).toMatchObject({ succeeded: 2, declined: 1 });
+  expect(state.succeededAmounts).toEqual({ RUB: 1_000, EUR: 250 });
+  expect(state.inFlight).toEqual([]);
+});
+
+test('an outcome for a payout not in flight changes nothing', () => {
+  const state = stateWithInFlight('a');
+  expect(applyOutcome(state, outcome('elsewhere'), 3, at)).toEqual({ counted: false });
+  expect(state.counts.succeeded).toBe(0);
+});
+
+test('the breaker trips on the Nth systemic failure in a row and says why', () => {
+  const state = stateWithInFlight('a', 'b', 'c', 'd');
+  const systemic = (id: string) =>
+    outcome(id, { status: 'declined', failureClass: 'systemic', code: '3028', message: 'Insufficient funds' });
+  expect(applyOutcome(state, systemic('a'), 3, at).tripped).toBeUndefined();
+  expect(applyOutcome(state, systemic('b'), 3, at).tripped).toBeUndefined();
+  const effect = applyOutcome(state, systemic('c'), 3, at);
+  expect(effect.tripped).toEqual({
+    by: 'circuit_breaker',
+    since: at,
+    reason: 'circuit breaker: 3 systemic failures in a row (last: 3028 Insufficient funds)',
+  });
+  expect(state.paused).toEqual(effect.tripped);
+});
+
+test('any other outcome resets the count, and a cancelled batch never trips', () => {
+  const state = stateWithInFlight('a', 'b', 'c', 'd');
+  const systemic = (id: string) => outcome(id, { status: 'declined', failureClass: 'systemic' });
+  applyOutcome(state, systemic('a'), 2, at);
+  applyOutcome(state, outcome('b', { status: 'declined', failureClass: 'declined' }), 2, at);
+  expect(state.consecutiveSystemicFailures).toBe(0);
+  state.cancelled = { reason: 'stop', at };
+  applyOutcome(state, systemic('c'), 2, at);
+  applyOutcome(state, systemic('d'), 2, at);
+  expect(state.paused).toBeUndefined();
+});
+
+test('the progress view adds up: finished, in flight, remaining', () => {
+  const state = stateWithInFlight('a', 'b', 'c');
+  applyOutcome(state, outcome('a'), 3, at);
+  countUnstarted(state, 'duplicate');
+  state.cursor = 4;
+  const view = progressView({ batchId: 'b-1', source }, state, { finishing: false });
+  expect(view).toMatchObject({ state: 'running', total: 10, started: 4, finished: 2, inFlight: 2, remaining: 8 });
+  expect(progressDetails(view)).toContain('2/10 finished, 2 in flight');
+});
+
+test('the state reads in the order that matters: finishing, cancelling, paused, scheduled, running', () => {
+  const state = initialState(at);
+  const stateOf = (finishing = false) => progressView({ batchId: 'b', source }, state, { finishing }).state;
+  expect(stateOf()).toBe('scheduled');
+  state.notBeforePassed = true;
+  expect(stateOf()).toBe('running');
+  state.paused = { reason: 'x', by: 'operator', since: at };
+  expect(stateOf()).toBe('paused');
+  state.cancelled = { reason: 'y', at };
+  expect(stateOf()).toBe('cancelling');
+  expect(stateOf(true)).toBe('finishing');
+  const done = progressView({ batchId: 'b', source }, state, { finishing: false, report: { path: 'r.csv', rows: 10 } });
+  expect(done.state).toBe('completed');
+});
+
+test('a run continues as new while the events still to come fit under the limit', () => {
+  const headroom = eventHeadroom(50);
+  expect(shouldContinueAsNew(8_000 - headroom - 1, 8_000, 50)).toBe(false);
+  expect(shouldContinueAsNew(8_000 - headroom, 8_000, 50)).toBe(true);
+});
+
+test('options refuse an event limit that leaves no room for payouts', () => {
+  expect(batchOptionsSchema.safeParse({ concurrency: 50, maxEventsPerRun: 300 }).success).toBe(false);
+  expect(batchOptionsSchema.parse({})).toMatchObject({ concurrency: 50, stopAfterConsecutiveSystemicFailures: 10 });
+});
+
+test('items find their page by position', () => {
+  expect(pageOf(0, 200)).toEqual({ page: 0, offset: 0 });
+  expect(pageOf(199, 200)).toEqual({ page: 0, offset: 199 });
+  expect(pageOf(200, 200)).toEqual({ page: 1, offset: 0 });
+});
