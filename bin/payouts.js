@@ -1,14 +1,26 @@
 #!/usr/bin/env node
-// The `payouts` command. Runs the built CLI (dist/client/cli.js) when it is there and not older than the
-// source; in a checkout without a fresh build it runs the TypeScript source through tsx.
-import { existsSync, statSync } from 'node:fs';
+// The `payouts` command. Runs the built CLI (dist/client/cli.js) when it is newer than every source file;
+// in a checkout without a fresh build it runs the TypeScript source through tsx.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 
 const built = fileURLToPath(new URL('../dist/client/cli.js', import.meta.url));
-const source = fileURLToPath(new URL('../src/client/cli.ts', import.meta.url));
-const fresh = existsSync(built) && (!existsSync(source) || statSync(built).mtimeMs >= statSync(source).mtimeMs);
+const sourceDir = fileURLToPath(new URL('../src', import.meta.url));
+const source = path.join(sourceDir, 'client', 'cli.ts');
 
-if (fresh) {
+/** The newest modification time under a directory (0 when it is absent, as in an installed package). */
+function newest(dir) {
+  if (!existsSync(dir)) return 0;
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+  }
+  return latest;
+}
+
+if (existsSync(built) && statSync(built).mtimeMs >= newest(sourceDir)) {
   await import(built);
 } else {
   const { tsImport } = await import('tsx/esm/api');

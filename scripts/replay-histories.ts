@@ -7,6 +7,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { codecFromConfig, payoutsDataConverter } from '../src/codec/index.js';
+import { config } from '../src/config.js';
 import { defaultWorkflowsPath, webpackConfigHook } from '../src/worker/bundling.js';
 
 async function historyFiles(target: string): Promise<string[]> {
@@ -30,8 +32,10 @@ async function main(targets: string[]): Promise<number> {
   );
   let failed = 0;
   const results = Worker.runReplayHistories(
+    // Production histories are encrypted; unencrypted ones (the fixtures) pass through the codec as they are.
     // PAYOUTS_REPLAY_WORKFLOWS: another workflows module (the replay test points it at one that must fail).
     {
+      dataConverter: payoutsDataConverter(await codecFromConfig(config(), { allowDevelopmentKey: true })),
       workflowsPath: process.env.PAYOUTS_REPLAY_WORKFLOWS ?? defaultWorkflowsPath(),
       bundlerOptions: { webpackConfigHook },
       replayName: 'payouts-replay',

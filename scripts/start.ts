@@ -13,6 +13,7 @@ import { PortTakenError, startDevServer, stopProcess, type DevServer } from '../
 import { portInUse, waitFor } from '../src/devstack/ports.js';
 import { ensureTemporalCli } from '../src/devstack/temporal-cli.js';
 import { setupAsEnvironment, setupRbkmoneyAccount } from '../src/client/rbkmoney-setup.js';
+import { codecFromConfig, ensureDevelopmentKey } from '../src/codec/index.js';
 import { generateWebhookKeyPair } from '../src/providers/rbkmoney/signature.js';
 import { sandboxSettingsFromEnv } from '../src/sandbox/config.js';
 
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
     [cfg.TEMPORAL_GRPC_PORT, 'TEMPORAL_GRPC_PORT'],
     [cfg.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT'],
     [cfg.RELAY_PORT, 'RELAY_PORT'],
+    [cfg.CODEC_SERVER_PORT, 'CODEC_SERVER_PORT'],
     [cfg.SANDBOX_PORT, 'SANDBOX_PORT'],
     [cfg.WORKER_HEALTH_PORT, 'WORKER_HEALTH_PORT'],
   ] as const;
@@ -110,7 +112,13 @@ async function main(): Promise<void> {
   const cli = await ensureTemporalCli(say);
   say(`Temporal CLI ${cli.version} (${cli.source}: ${cli.path})`);
 
+  // One payload key for every process of the stack; checked here so a bad one stops the start at once.
+  const codecKeys = cfg.CODEC_KEYS ?? (await ensureDevelopmentKey(dataDir, say));
+  await codecFromConfig(parseConfig({ ...process.env, CODEC_KEYS: codecKeys }));
+  const codecUrl = `http://localhost:${cfg.CODEC_SERVER_PORT}`;
+
   devServer = await startDevServer({
+    uiCodecEndpoint: codecUrl,
     cliPath: cli.path,
     port: cfg.TEMPORAL_GRPC_PORT,
     uiPort: cfg.TEMPORAL_UI_PORT,
@@ -142,11 +150,14 @@ async function main(): Promise<void> {
     TEMPORAL_ADDRESS: devServer.address,
     TEMPORAL_NAMESPACE: devServer.namespace,
     CARD_FINGERPRINT_KEY: fingerprintKey,
+    CODEC_KEYS: codecKeys,
     ...providers.env,
   };
+  startService('codec-server', 'src/codec/main.ts', env);
   startService('relay', 'src/webhooks/main.ts', env);
   startService('worker', 'src/worker/main.ts', env);
   await waitFor('relay', () => portInUse(cfg.RELAY_PORT), 60_000);
+  await waitFor('codec server', () => portInUse(cfg.CODEC_SERVER_PORT), 60_000);
   await waitFor('worker', () => portInUse(cfg.WORKER_HEALTH_PORT), 120_000);
 
   console.log(
@@ -157,6 +168,7 @@ async function main(): Promise<void> {
       `  Temporal UI      ${devServer.uiUrl}`,
       `  worker health    http://localhost:${cfg.WORKER_HEALTH_PORT}/healthz (task queue ${cfg.PAYOUTS_TASK_QUEUE})`,
       `  webhook relay    ${relayUrl}/webhooks/ecommpay, ${relayUrl}/webhooks/rbkmoney (orphans: ${relayUrl}/orphans)`,
+      `  codec server     ${codecUrl} (the UI decodes through it; card numbers masked)`,
       `  sandbox          ${sandboxUrl} (ledger: ${sandboxUrl}/sandbox/ledger, faults: ${sandboxUrl}/sandbox/faults)`,
       ...providers.lines.map((line) => `  ${line}`),
       `  data             ${dataDir} (Temporal database: temporal.db, server log: temporal.log)`,

@@ -22,6 +22,8 @@ export const configSchema = z.object({
   TEMPORAL_GRPC_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   PAYOUTS_TASK_QUEUE: z.string().min(1).default('payouts'),
+  /** A prebuilt workflow bundle (`npm run bundle:workflows`; the image sets it): workers load it instead of bundling at start. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 
   RELAY_PORT: port(3001),
   CODEC_SERVER_PORT: port(3002),

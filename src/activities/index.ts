@@ -18,7 +18,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPayoutActivities(deps.providers),
-    ...createBatchActivities(),
+    ...createBatchActivities({ client: deps.client }),
     ...createCardBindingActivities(deps),
   };
 }

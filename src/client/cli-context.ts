@@ -1,4 +1,5 @@
 /** What every CLI command needs: the configuration, a connected client, where things are shown. */
+import { codecFromConfig, payoutsDataConverter } from '../codec/index.js';
 import { type Config, config } from '../config.js';
 import type { Output } from './cli-output.js';
 import { PayoutsClient } from './payouts-client.js';
@@ -21,11 +22,14 @@ export function cliContext(out: Output): CliContext {
     out,
     cfg,
     client() {
-      connected ??= PayoutsClient.connect({
-        address: cfg.TEMPORAL_ADDRESS,
-        namespace: cfg.TEMPORAL_NAMESPACE,
-        taskQueue: cfg.PAYOUTS_TASK_QUEUE,
-      });
+      connected ??= codecFromConfig(cfg, { allowDevelopmentKey: true, warn: (line) => out.error(line) }).then((codec) =>
+        PayoutsClient.connect({
+          address: cfg.TEMPORAL_ADDRESS,
+          namespace: cfg.TEMPORAL_NAMESPACE,
+          taskQueue: cfg.PAYOUTS_TASK_QUEUE,
+          dataConverter: payoutsDataConverter(codec),
+        }),
+      );
       return connected;
     },
     async close() {

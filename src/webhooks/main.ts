@@ -3,6 +3,7 @@
  */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { codecFromConfig, payoutsDataConverter } from '../codec/index.js';
 import { config, ConfigError } from '../config.js';
 import { createLogger } from '../logging.js';
 import { providersFromConfig } from '../providers/registry.js';
@@ -13,8 +14,13 @@ const logger = createLogger('relay');
 
 async function main(): Promise<void> {
   const cfg = config();
+  const codec = await codecFromConfig(cfg, { allowDevelopmentKey: true, warn: (line) => logger.warn(line) });
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  const client = new Client({
+    connection,
+    namespace: cfg.TEMPORAL_NAMESPACE,
+    dataConverter: payoutsDataConverter(codec),
+  });
   const relay = await startRelay({
     port: cfg.RELAY_PORT,
     client,

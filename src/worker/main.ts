@@ -4,6 +4,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { codecFromConfig, payoutsDataConverter } from '../codec/index.js';
 import { config, ConfigError } from '../config.js';
 import { createLogger, installTemporalLogging } from '../logging.js';
 import { providersFromConfig } from '../providers/registry.js';
@@ -15,14 +16,19 @@ const logger = createLogger('worker');
 async function main(): Promise<void> {
   const cfg = config();
   installTemporalLogging(logger);
+  // Every payload is encrypted; outside development the worker does not start without CODEC_KEYS.
+  const codec = await codecFromConfig(cfg, { allowDevelopmentKey: true, warn: (line) => logger.warn(line) });
+  const dataConverter = payoutsDataConverter(codec);
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   // Activities that start or join workflows (card binding) use a client of their own.
   const clientConnection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const client = new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter });
   const worker = await createPayoutsWorker({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.PAYOUTS_TASK_QUEUE,
+    dataConverter,
+    ...(cfg.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: cfg.WORKFLOW_BUNDLE_PATH } } : {}),
     activities: createActivities({
       providers: providersFromConfig(cfg, logger),
       client,
@@ -31,7 +37,13 @@ async function main(): Promise<void> {
   });
   const health = await startHealthServer(cfg.WORKER_HEALTH_PORT, () => worker.getState() === 'RUNNING');
   logger.info(
-    { taskQueue: cfg.PAYOUTS_TASK_QUEUE, address: cfg.TEMPORAL_ADDRESS, health: health.url },
+    {
+      taskQueue: cfg.PAYOUTS_TASK_QUEUE,
+      address: cfg.TEMPORAL_ADDRESS,
+      health: health.url,
+      codecKeys: codec.keyIds,
+      activeCodecKey: codec.activeKeyId,
+    },
     'worker started',
   );
   try {

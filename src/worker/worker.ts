@@ -10,6 +10,8 @@ export interface PayoutsWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: object;
+  /** The payload codec's converter (src/codec); without it payloads are stored in clear. */
+  dataConverter?: WorkerOptions['dataConverter'];
   /** Defaults to src/workflows (or its built twin). */
   workflowsPath?: string;
   /** A prebuilt bundle (production images) instead of bundling at start. */
@@ -32,6 +34,7 @@ export async function createPayoutsWorker(options: PayoutsWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...workflowSource,
     ...options.tuning,
   });

@@ -6,6 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PayoutsClient } from '../../../src/client/index.js';
+import { CodecKeyring, EncryptionCodec, parseCodecKeys, payoutsDataConverter } from '../../../src/codec/index.js';
+import { generateCodecKeyEntry } from '../../../src/codec/keys.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { batchWorkflowId, type BatchProgress } from '../../../src/workflows/batch-definitions.js';
 import type { PayoutTimings } from '../../../src/workflows/payout.js';
@@ -13,6 +15,11 @@ import { startPayoutStack, testTimings, type PayoutStack } from '../payout/stack
 
 export const dataDir = mkdtempSync(path.join(os.tmpdir(), 'payouts-batch-'));
 process.env.DATA_DIR = dataDir;
+// Payloads encrypted as in production; the CLI runs in child processes that inherit the same key.
+process.env.CODEC_KEYS = generateCodecKeyEntry('batch-test');
+export const dataConverter = payoutsDataConverter(
+  new EncryptionCodec(new CodecKeyring(parseCodecKeys(process.env.CODEC_KEYS))),
+);
 
 /** Children finish fast and close soon after, so a test's batch does not wait on slow defaults. */
 export const batchChildTimings: Partial<PayoutTimings> = { ...testTimings, outcomeDeadlineMs: 6_000 };
@@ -24,7 +31,7 @@ export interface BatchStack {
 }
 
 export async function startBatchStack(name: string): Promise<BatchStack> {
-  const stack = await startPayoutStack(name);
+  const stack = await startPayoutStack(name, { dataConverter });
   const payouts = new PayoutsClient({ client: stack.conns.client, taskQueue: stack.taskQueue });
   return { stack, payouts, close: () => stack.close() };
 }

@@ -15,6 +15,7 @@ import { testServer } from '../helpers.js';
 import { sandboxProjectId, sandboxSecret } from '../payout/stack.js';
 import {
   batchChildTimings,
+  dataConverter,
   ecommpayItem,
   parseReport,
   progressUntil,
@@ -228,6 +229,7 @@ test('a provider task queue with maxTaskQueueActivitiesPerSecond paces that prov
     taskQueue: ecommpayQueue,
     activities: createActivities({ providers, client: conns.client, taskQueue: ecommpayQueue }),
     tuning: { maxTaskQueueActivitiesPerSecond: 2 },
+    dataConverter,
   });
   const batchId = uniqueId('paced');
   const items = Array.from({ length: 6 }, () => ecommpayItem(ecommpayCards.visa.pan));

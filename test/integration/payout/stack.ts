@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../../src/activities/index.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
@@ -17,7 +17,6 @@ import { providerRegistry } from '../../../src/providers/registry.js';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index.js';
 import { OrphanJournal } from '../../../src/webhooks/orphans.js';
 import { startRelay, type Relay } from '../../../src/webhooks/relay.js';
-import { defaultWorkflowsPath, webpackConfigHook } from '../../../src/worker/bundling.js';
 import { createPayoutsWorker } from '../../../src/worker/worker.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../../../src/workflows/definitions.js';
 import { PayoutWorkflow, type PayoutTimings } from '../../../src/workflows/payout.js';
@@ -127,15 +126,7 @@ export async function startPayoutStack(name: string, options: PayoutStackOptions
         taskQueue,
         activities: createActivities({ providers, client: conns.client, taskQueue }),
       };
-      // createPayoutsWorker takes no data converter yet; until it does, the same bundle settings by hand.
-      stack.worker = options.dataConverter
-        ? await Worker.create({
-            ...workerOptions,
-            workflowsPath: defaultWorkflowsPath(),
-            bundlerOptions: { webpackConfigHook },
-            dataConverter: options.dataConverter,
-          })
-        : await createPayoutsWorker(workerOptions);
+      stack.worker = await createPayoutsWorker({ ...workerOptions, dataConverter: options.dataConverter });
       running = stack.worker.run();
     },
     async stopWorker() {
