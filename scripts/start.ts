@@ -4,18 +4,13 @@
  * started.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Config, config, ConfigError, parseConfig } from '../src/config.js';
+import { config, ConfigError, parseConfig } from '../src/config.js';
 import { PortTakenError, startDevServer, stopProcess, type DevServer } from '../src/devstack/dev-server.js';
 import { portInUse, waitFor } from '../src/devstack/ports.js';
+import { cardFingerprintKey, sandboxedProviders, sandboxWebhookKeyFile } from '../src/devstack/local-services.js';
 import { ensureTemporalCli } from '../src/devstack/temporal-cli.js';
-import { setupAsEnvironment, setupRbkmoneyAccount } from '../src/client/rbkmoney-setup.js';
 import { codecFromConfig, ensureDevelopmentKey } from '../src/codec/index.js';
-import { generateWebhookKeyPair } from '../src/providers/rbkmoney/signature.js';
-import { sandboxSettingsFromEnv } from '../src/sandbox/config.js';
 
 const say = (line: string) => console.log(`[start] ${line}`);
 const tsx = path.resolve('node_modules/.bin/tsx');
@@ -54,47 +49,6 @@ function startService(name: string, script: string, env: Record<string, string>)
   return service;
 }
 
-/**
- * Providers without settings in the environment are pointed at the sandbox with its published development
- * credentials (RBKmoney: the account set up there as `payouts rbkmoney setup` would), so the stack pays end
- * to end with no account; configured providers are left alone.
- */
-async function sandboxedProviders(cfg: Config, sandboxUrl: string, relayUrl: string) {
-  const env: Record<string, string> = {};
-  const lines: string[] = [];
-  const sandbox = sandboxSettingsFromEnv();
-  if (!cfg.ECOMMPAY_BASE_URL) {
-    Object.assign(env, {
-      ECOMMPAY_BASE_URL: sandboxUrl,
-      ECOMMPAY_PROJECT_ID: String(sandbox.ecommpay.projectId),
-      ECOMMPAY_SECRET_KEY: sandbox.ecommpay.secretKey,
-      ECOMMPAY_CALLBACK_URL: `${relayUrl}/webhooks/ecommpay`,
-    });
-    lines.push(`ecommpay         -> sandbox (project ${sandbox.ecommpay.projectId})`);
-  } else {
-    lines.push(`ecommpay         -> ${cfg.ECOMMPAY_BASE_URL}`);
-  }
-  if (!cfg.RBKMONEY_BASE_URL) {
-    const local = { RBKMONEY_BASE_URL: sandboxUrl, RBKMONEY_API_KEY: sandbox.rbkmoney.apiKey };
-    const setup = await setupRbkmoneyAccount(parseConfig({ ...process.env, ...local }));
-    Object.assign(env, local, setupAsEnvironment(setup));
-    lines.push(`rbkmoney         -> sandbox (identity ${setup.identityId}, wallet ${setup.walletId})`);
-  } else {
-    lines.push(`rbkmoney         -> ${cfg.RBKMONEY_BASE_URL}`);
-  }
-  return { env, lines };
-}
-
-/** A development-only secret kept under DATA_DIR, made on first use; production sets its own. */
-async function devSecret(file: string, make: () => string, variable: string): Promise<string> {
-  if (existsSync(file)) return readFile(file, 'utf8');
-  say(`${variable} is not set: generating a development value in ${file} (never use it in production)`);
-  await mkdir(path.dirname(file), { recursive: true });
-  const value = make();
-  await writeFile(file, value, { mode: 0o600 });
-  return value;
-}
-
 async function main(): Promise<void> {
   const cfg = config();
   const dataDir = path.resolve(cfg.DATA_DIR);
@@ -129,8 +83,7 @@ async function main(): Promise<void> {
   const relayUrl = `http://localhost:${cfg.RELAY_PORT}`;
   const sandboxUrl = `http://localhost:${cfg.SANDBOX_PORT}`;
   // The sandbox signs RBKmoney webhooks with a key kept under DATA_DIR, so restarts keep the same public key.
-  const webhookKeyFile = path.join(dataDir, 'sandbox-rbkmoney-webhook-key.pem');
-  await devSecret(webhookKeyFile, () => generateWebhookKeyPair().privateKeyPem, 'SANDBOX_RBKMONEY_WEBHOOK_KEY_FILE');
+  const webhookKeyFile = await sandboxWebhookKeyFile(dataDir, say);
   startService('sandbox', 'src/sandbox/main.ts', {
     SANDBOX_STATE_FILE: process.env.SANDBOX_STATE_FILE ?? path.join(dataDir, 'sandbox-ledger.jsonl'),
     SANDBOX_ECOMMPAY_CALLBACK_URL: `${relayUrl}/webhooks/ecommpay`,
@@ -139,13 +92,7 @@ async function main(): Promise<void> {
   await waitFor('sandbox', () => portInUse(cfg.SANDBOX_PORT), 60_000);
 
   const providers = await sandboxedProviders(cfg, sandboxUrl, relayUrl);
-  const fingerprintKey =
-    cfg.CARD_FINGERPRINT_KEY ??
-    (await devSecret(
-      path.join(dataDir, 'card-fingerprint.key'),
-      () => randomBytes(32).toString('hex'),
-      'CARD_FINGERPRINT_KEY',
-    ));
+  const fingerprintKey = await cardFingerprintKey(cfg, dataDir, say);
   const env = {
     TEMPORAL_ADDRESS: devServer.address,
     TEMPORAL_NAMESPACE: devServer.namespace,
