@@ -19,6 +19,18 @@ export const configSchema = z.object({
 
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  // Temporal Cloud or any TLS frontend, named as Temporal's own environment configuration names them.
+  /** API key (secret), sent as a Bearer token; implies TLS. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** `true`: TLS with the system's trust store and no client certificate. */
+  TEMPORAL_TLS: z.stringbool().optional(),
+  /** mTLS client certificate and its key (PEM files); each implies TLS, and they come together. */
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
+  /** CA of the server certificate, when it is not publicly trusted. */
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
+  /** Server name to verify, when it differs from the address's host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   TEMPORAL_GRPC_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   PAYOUTS_TASK_QUEUE: z.string().min(1).default('payouts'),

@@ -1,6 +1,7 @@
 /** What every CLI command needs: the configuration, a connected client, where things are shown. */
 import { codecFromConfig, payoutsDataConverter } from '../codec/index.js';
 import { type Config, config } from '../config.js';
+import { temporalConnectionOptions } from '../temporal-connection.js';
 import type { Output } from './cli-output.js';
 import { PayoutsClient } from './payouts-client.js';
 
@@ -22,8 +23,12 @@ export function cliContext(out: Output): CliContext {
     out,
     cfg,
     client() {
-      connected ??= codecFromConfig(cfg, { allowDevelopmentKey: true, warn: (line) => out.error(line) }).then((codec) =>
+      connected ??= Promise.all([
+        codecFromConfig(cfg, { allowDevelopmentKey: true, warn: (line) => out.error(line) }),
+        temporalConnectionOptions(cfg),
+      ]).then(([codec, { address: _address, ...connection }]) =>
         PayoutsClient.connect({
+          connection,
           address: cfg.TEMPORAL_ADDRESS,
           namespace: cfg.TEMPORAL_NAMESPACE,
           taskQueue: cfg.PAYOUTS_TASK_QUEUE,

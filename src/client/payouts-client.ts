@@ -11,6 +11,7 @@ import {
   WorkflowIdReusePolicy,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  type ConnectionOptions,
 } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { PayoutOutcome } from '../domain/payout-outcome.js';
@@ -103,9 +104,14 @@ export class PayoutsClient {
       namespace?: string;
       /** The payload codec's data converter, once payloads are encrypted (docs/CLIENTS.md, "Codec"). */
       dataConverter?: DataConverter;
+      /** TLS, mTLS or an API key (Temporal Cloud); see temporalConnectionOptions in src/temporal-connection.ts. */
+      connection?: Omit<ConnectionOptions, 'address'>;
     } & Omit<PayoutsClientOptions, 'client'> = {},
   ): Promise<PayoutsClient> {
-    const connection = await Connection.connect({ address: options.address ?? 'localhost:7233' });
+    const connection = await Connection.connect({
+      ...options.connection,
+      address: options.address ?? 'localhost:7233',
+    });
     const client = new Client({
       connection,
       namespace: options.namespace ?? 'default',

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { codecFromConfig, payoutsDataConverter } from '../codec/index.js';
 import { config, ConfigError } from '../config.js';
+import { temporalConnectionOptions } from '../temporal-connection.js';
 import { createLogger } from '../logging.js';
 import { providersFromConfig } from '../providers/registry.js';
 import { OrphanJournal } from './orphans.js';
@@ -15,7 +16,7 @@ const logger = createLogger('relay');
 async function main(): Promise<void> {
   const cfg = config();
   const codec = await codecFromConfig(cfg, { allowDevelopmentKey: true, warn: (line) => logger.warn(line) });
-  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(await temporalConnectionOptions(cfg));
   const client = new Client({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,

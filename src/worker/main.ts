@@ -6,6 +6,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { codecFromConfig, payoutsDataConverter } from '../codec/index.js';
 import { config, ConfigError } from '../config.js';
+import { temporalConnectionOptions } from '../temporal-connection.js';
 import { createLogger, installTemporalLogging } from '../logging.js';
 import { providersFromConfig } from '../providers/registry.js';
 import { startHealthServer } from './health.js';
@@ -19,9 +20,10 @@ async function main(): Promise<void> {
   // Every payload is encrypted; outside development the worker does not start without CODEC_KEYS.
   const codec = await codecFromConfig(cfg, { allowDevelopmentKey: true, warn: (line) => logger.warn(line) });
   const dataConverter = payoutsDataConverter(codec);
-  const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const connectionOptions = await temporalConnectionOptions(cfg);
+  const connection = await NativeConnection.connect(connectionOptions);
   // Activities that start or join workflows (card binding) use a client of their own.
-  const clientConnection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const clientConnection = await Connection.connect(connectionOptions);
   const client = new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter });
   const worker = await createPayoutsWorker({
     connection,
