@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { createActivities } from '../../../src/activities/index.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
@@ -57,15 +58,18 @@ export interface PayoutStack {
 export interface PayoutStackOptions {
   /** The worker, the relay, the activities' client and start() all use it (e.g. the payload codec). */
   dataConverter?: DataConverter;
+  /** The providers' (the worker's activities) and the relay's logger; silent by default. The sandbox stays silent. */
+  logger?: Logger;
 }
 
 export async function startPayoutStack(name: string, options: PayoutStackOptions = {}): Promise<PayoutStack> {
-  const logger = createLogger(name, { level: 'silent' });
+  const silent = createLogger(name, { level: 'silent' });
+  const logger = options.logger ?? silent;
   const conns = withDataConverter(await connect(), options.dataConverter);
   const relayPort = await freePort();
   const callbackUrl = `http://127.0.0.1:${relayPort}/webhooks/ecommpay`;
   const sandbox = await startSandbox({
-    logger,
+    logger: silent,
     ecommpay: { projectId: sandboxProjectId, secretKey: sandboxSecret, callbackUrl },
     rbkmoney: { apiKey: rbkmoneyApiKey, destinationAuthorizationMs: 300 },
     timing: { processingMs: 300, slowMs: 4_000, callbackDelayMs: 100, callbackRetryMs: 500 },
