@@ -37,10 +37,20 @@ export const jsonSchemaEntries: Record<string, Entry> = {
   'batch-report-row': { schema: reportRowSchema, io: 'output', title: 'Batch report row' },
 };
 
+/**
+ * zod writes the JavaScript safe-integer range (Number.MAX_SAFE_INTEGER) as the bound of every integer. It says
+ * nothing a client needs (amounts stay far below it), and a 16-digit literal reads like a card number to
+ * every scanner that looks for one; the bounds we set ourselves are kept.
+ */
+function dropSafeIntegerBounds({ jsonSchema }: { jsonSchema: Record<string, unknown> }): void {
+  if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+  if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+}
+
 /** The file content for one schema: stable key order and a trailing newline, as committed. */
 export function jsonSchemaText(name: string): string {
   const entry = jsonSchemaEntries[name];
   if (!entry) throw new RangeError(`no JSON Schema named ${name}`);
-  const generated = z.toJSONSchema(entry.schema, { io: entry.io });
+  const generated = z.toJSONSchema(entry.schema, { io: entry.io, override: dropSafeIntegerBounds });
   return `${JSON.stringify({ $id: `payouts/${name}.schema.json`, title: entry.title, ...generated }, null, 2)}\n`;
 }

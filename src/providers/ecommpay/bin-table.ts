@@ -5,8 +5,8 @@
  * registrations as summarised in the schemes' acceptance guides): Visa 4, Mastercard 51-55 and 2221-2720, Mir
  * 2200-2204, UnionPay 62 and 8100-8171, Amex 34/37, JCB 3528-3589, Maestro 50/56-58/6304/67; Discover and Diners
  * Club are known but mapped to 'other'. The issuing-country rows are NOT real issuers: they are the country test
- * cards Stripe publishes, which put the ISO 3166 numeric country code after `400000` (CA 124 -> 4000001240000000,
- * BR 076 -> 4000000760000002), and the same pattern for Qatar (634 -> 4000006340000008), which Stripe does not
+ * cards Stripe publishes, which put the ISO 3166 numeric country code after `400000` (CA 124 -> BIN 400000124,
+ * BR 076 -> BIN 400000076), and the same pattern for Qatar (634 -> BIN 400000634), which Stripe does not
  * publish; they are meant for this project's sandbox. Real cards issued in those countries are NOT recognised.
  *
  * Production needs a real BIN source (a licensed BIN file such as the schemes' own BIN tables, or a BIN

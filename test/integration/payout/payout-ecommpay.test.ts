@@ -17,6 +17,7 @@ import {
   startPayoutStack,
   type PayoutHandle,
   type PayoutStack,
+  waitFor,
 } from './stack.js';
 import { replayStarted } from '../replay-helpers.js';
 
@@ -257,14 +258,6 @@ test('every history this file produced replays on the current workflow code', as
   expect(stack.started.length).toBeGreaterThan(10);
   expect(await replayStarted('ecommpay', stack.started)).toEqual([]);
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function waitForStatus(handle: PayoutHandle, status: string): Promise<void> {
   await waitFor(async () => (await handle.query(payoutStatusQuery)).status === status);

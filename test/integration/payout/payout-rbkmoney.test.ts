@@ -6,7 +6,7 @@ import { testCards } from '../../../src/sandbox/rbkmoney/test-cards.js';
 import { generateWebhookKeyPair, signWebhook } from '../../../src/providers/rbkmoney/signature.js';
 import { cancelPayoutUpdate, destinationStatusQuery, payoutStatusQuery } from '../../../src/workflows/definitions.js';
 import { replayStarted } from '../replay-helpers.js';
-import { awaitOutcomeUpdate, startPayoutStack, type PayoutStack } from './stack.js';
+import { awaitOutcomeUpdate, startPayoutStack, type PayoutStack, waitFor } from './stack.js';
 
 let stack: PayoutStack;
 beforeAll(async () => {
@@ -155,14 +155,6 @@ test('every history this file produced replays on the current workflow code', as
   expect(stack.started.length).toBeGreaterThan(6);
   expect(await replayStarted('rbkmoney', stack.started)).toEqual([]);
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function listWorkflows(query: string): Promise<string[]> {
   const ids: string[] = [];

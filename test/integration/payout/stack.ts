@@ -165,3 +165,12 @@ function withDataConverter(conns: TestConnections, dataConverter: DataConverter 
 }
 
 export { awaitOutcomeUpdate };
+
+/** Polls `check` every 100 ms until it holds; fails the test after `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
