@@ -4,9 +4,52 @@
  */
 import { z } from 'zod';
 import { codecKeyIdPattern, codecKeyProblems } from './codec/keys.js';
+import { type ProviderName, providerNames, providerNameSchema } from './domain/payout-request.js';
 
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as RUB');
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const providerRateLimits = z.string().transform((text, ctx) => {
+  const limits: Partial<Record<ProviderName, number>> = {};
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const [name = '', perSecond = ''] = entry.split('=').map((part) => part.trim());
+    const provider = providerNameSchema.safeParse(name);
+    const rate = Number(perSecond);
+    if (!provider.success || !(rate > 0) || limits[provider.data] !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" must be <provider>=<activities per second> once per provider (${providerNames.join(', ')})`,
+      });
+      return z.NEVER;
+    }
+    limits[provider.data] = rate;
+  }
+  return limits;
+});
+/** `RUB=100000000,EUR=1000000`: minor units per ISO 4217 currency. */
+const approvalThresholds = z.string().transform((text, ctx) => {
+  const thresholds: Record<string, number> = {};
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const [currency = '', amount = ''] = entry.split('=').map((part) => part.trim());
+    const minor = Number(amount);
+    if (
+      !/^[A-Z]{3}$/.test(currency) ||
+      !/^\d+$/.test(amount) ||
+      !Number.isSafeInteger(minor) ||
+      currency in thresholds
+    ) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" must be <ISO 4217 code>=<minor units>, once per currency` });
+      return z.NEVER;
+    }
+    thresholds[currency] = minor;
+  }
+  return thresholds;
+});
 const webOrigin = z
   .string()
   .regex(/^https?:\/\/[^/\s*]+$/, 'must be origins such as http://localhost:8233, comma-separated');
@@ -34,13 +77,36 @@ export const configSchema = z.object({
   TEMPORAL_GRPC_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   PAYOUTS_TASK_QUEUE: z.string().min(1).default('payouts'),
+  /**
+   * Provider protection, e.g. `ecommpay=20,rbkmoney=5`: each listed provider's payouts run on a task queue of
+   * their own (`<PAYOUTS_TASK_QUEUE>-<provider>`) whose activities the server paces at that many per second for
+   * all workers together. Workers and clients (CLI, services) must be given the same value.
+   */
+  PAYOUTS_PROVIDER_RATE_LIMITS: providerRateLimits.default({}),
   /** A prebuilt workflow bundle (`npm run bundle:workflows`; the image sets it): workers load it instead of bundling at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+
+  /**
+   * Four-eyes approval: a batch whose total in a currency is above its threshold (minor units), e.g.
+   * `RUB=100000000,EUR=1000000`, pays nothing until someone other than its submitter approves it. Read by
+   * the client that submits (the CLI); currencies not listed need no approval.
+   */
+  BATCH_APPROVAL_THRESHOLDS: approvalThresholds.default({}),
+  /** Who the CLI acts for: recorded as a batch's submitter (default: the operating system's user name). */
+  PAYOUTS_OPERATOR: z.string().trim().min(1).optional(),
 
   RELAY_PORT: port(3001),
   CODEC_SERVER_PORT: port(3002),
   SANDBOX_PORT: port(3003),
   WORKER_HEALTH_PORT: port(3004),
+
+  // Tracing (src/tracing): off unless an exporter is named. Metrics need no setting (docs/OPERATIONS.md).
+  /** OTLP/HTTP collector base URL, e.g. http://otel-collector:4318; spans go to <url>/v1/traces. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** `otlp` (needs the endpoint above; implied by it) or `console` (spans printed, for development). */
+  TRACING_EXPORTER: z.enum(['otlp', 'console']).optional(),
+  /** The service name in traces; payouts-worker, payouts-relay by default. */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 
   // Providers. Each is optional until a payout uses it; providerSettings() names what is missing.
   ECOMMPAY_BASE_URL: z.url().optional(),
@@ -63,6 +129,14 @@ export const configSchema = z.object({
   RBKMONEY_WEBHOOK_URL: z.url().optional(),
   /** HMAC key for card fingerprints (destination ids); never the card number itself. */
   CARD_FINGERPRINT_KEY: z.string().min(16).optional(),
+
+  // Notifications to the merchant's backend (docs/NOTIFICATIONS.md): off unless the URL is set.
+  /** Where every payout outcome and finished batch is POSTed, signed. */
+  MERCHANT_NOTIFICATIONS_URL: z.url().optional(),
+  /** HMAC-SHA256 key of the Payouts-Signature header, shared with the receiver; required with the URL. */
+  MERCHANT_NOTIFICATIONS_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Minutes between reconciliation runs per provider (a Temporal Schedule the worker keeps); 0: no schedule. */
+  RECONCILIATION_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
 
   /** Payload encryption keys, `id:base64,id:base64` (32 bytes each); every listed key decrypts (rotation). */
   CODEC_KEYS: z
@@ -158,6 +232,45 @@ export function rbkmoneySettings(c: Config): RbkmoneySettings {
 export function publicKeyList(text: string): string[] {
   const pem = [...text.matchAll(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g)].map((match) => match[0]);
   return pem.length > 0 ? pem : text.split(/[\s,]+/).filter((key) => key !== '');
+}
+
+/** The task queue of each rate-limited provider (PAYOUTS_PROVIDER_RATE_LIMITS); the others use PAYOUTS_TASK_QUEUE. */
+export function providerTaskQueues(c: Config): Partial<Record<ProviderName, string>> {
+  const queues: Partial<Record<ProviderName, string>> = {};
+  for (const provider of Object.keys(c.PAYOUTS_PROVIDER_RATE_LIMITS) as ProviderName[]) {
+    queues[provider] = `${c.PAYOUTS_TASK_QUEUE}-${provider}`;
+  }
+  return queues;
+}
+
+/** Providers whose settings are complete here (the worker keeps a reconciliation schedule for each). */
+export function configuredProviders(c: Config): ProviderName[] {
+  const settings: Record<ProviderName, (c: Config) => unknown> = {
+    ecommpay: ecommpaySettings,
+    rbkmoney: rbkmoneySettings,
+  };
+  return providerNames.filter((name) => {
+    try {
+      settings[name](c);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export interface MerchantNotificationSettings {
+  url: string;
+  secret: string;
+}
+
+/** The merchant notification settings, undefined when notifications are off; a ConfigError for a URL without a secret. */
+export function merchantNotificationSettings(c: Config): MerchantNotificationSettings | undefined {
+  if (!c.MERCHANT_NOTIFICATIONS_URL) return undefined;
+  if (!c.MERCHANT_NOTIFICATIONS_SECRET) {
+    throw new ConfigError(['MERCHANT_NOTIFICATIONS_SECRET: required when MERCHANT_NOTIFICATIONS_URL is set']);
+  }
+  return { url: c.MERCHANT_NOTIFICATIONS_URL, secret: c.MERCHANT_NOTIFICATIONS_SECRET };
 }
 
 let cached: Config | undefined;

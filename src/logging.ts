@@ -2,7 +2,7 @@
  * Structured logs (pino, JSON lines). Card data and secrets never reach a log: known secret fields are
  * redacted by key, and every string is scrubbed of card-number-like digit runs before it is written.
  */
-import { DefaultLogger, type LogEntry, type LogLevel, Runtime } from '@temporalio/worker';
+import { DefaultLogger, type LogEntry, type LogLevel, Runtime, type RuntimeOptions } from '@temporalio/worker';
 import { pino, type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { scrubCardNumbers } from './domain/card.js';
 
@@ -47,9 +47,17 @@ const temporalToPino: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'er
   ERROR: 'error',
 };
 
-/** Routes the Temporal SDK's own logs (worker, workflow and activity loggers) into pino. Call once per process. */
-export function installTemporalLogging(logger: Logger, level: LogLevel = 'INFO'): void {
+/**
+ * Routes the Temporal SDK's own logs (worker, workflow and activity loggers) into pino. Call once per process,
+ * before any connection; `telemetryOptions` (the worker's metrics, src/metrics) go into the same runtime.
+ */
+export function installTemporalLogging(
+  logger: Logger,
+  level: LogLevel = 'INFO',
+  telemetryOptions?: RuntimeOptions['telemetryOptions'],
+): void {
   Runtime.install({
+    ...(telemetryOptions ? { telemetryOptions } : {}),
     logger: new DefaultLogger(level, (entry: LogEntry) => {
       logger[temporalToPino[entry.level]]({ ...entry.meta, sdk: true }, entry.message);
     }),

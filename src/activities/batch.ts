@@ -2,6 +2,7 @@
  * The activities a BatchWorkflow drives: reading a page of items (the claim check), learning the outcome of
  * children a previous run started, cancelling children not yet submitted, and closing the batch with its
  * report. They talk to Temporal only, through the worker's client: pages and rows live in page workflows.
+ * The one exception is the balance check before a batch pays, which asks the providers.
  */
 import { mkdir, open, rename } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,23 +11,31 @@ import { type Client, WorkflowNotFoundError, WorkflowUpdateStage } from '@tempor
 import { ApplicationFailure } from '@temporalio/common';
 import { config } from '../config.js';
 import type { PayoutOutcome } from '../domain/payout-outcome.js';
+import type { ProviderName } from '../domain/payout-request.js';
+import type { PayoutProvider } from '../providers/contract.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import { mapLimit, withRetries } from '../client/concurrency.js';
 import { forEachReportRow } from '../client/report.js';
 import {
+  type BalanceShortfall,
   type BatchClosed,
   batchClosedSignal,
   type BatchItem,
   batchPageWorkflowId,
   pageItemsQuery,
+  type ProviderAmounts,
 } from '../workflows/batch-definitions.js';
 import { reportCsvHeader, reportCsvLine } from '../workflows/batch-report.js';
 import { cancelPayoutUpdate, payoutStatusQuery, payoutWorkflowId } from '../workflows/definitions.js';
+import { classified } from './failures.js';
 
 export interface BatchActivityDeps {
   /** Where finished reports are written; `<DATA_DIR>/reports` by default. */
   reportsDir?: string;
   /** The worker's own client (the activity context's) by default. */
   client?: Client;
+  /** For the balance check; without it no balance is checked. */
+  providers?: ProviderRegistry;
 }
 
 export interface BatchReportFile {
@@ -38,6 +47,16 @@ export interface BatchReportFile {
 const callsAtOnce = 10;
 
 const notFound = (error: unknown) => error instanceof WorkflowNotFoundError;
+
+/** A provider this worker cannot build fails its own payouts; it does not stop the others' balance check. */
+function builtOrUndefined(providers: ProviderRegistry, name: ProviderName): PayoutProvider | undefined {
+  try {
+    return providers.get(name);
+  } catch (error) {
+    log.warn('provider not available for the balance check', { provider: name, error: String(error) });
+    return undefined;
+  }
+}
 
 export function createBatchActivities(deps: BatchActivityDeps = {}) {
   const temporal = () => deps.client ?? Context.current().client;
@@ -87,6 +106,28 @@ export function createBatchActivities(deps: BatchActivityDeps = {}) {
         }
       });
       return accepted.filter(Boolean).length;
+    },
+
+    /**
+     * The accounts that hold less than the batch still needs from them, for providers with a balance to ask
+     * (RBKmoney's wallet); the others are not asked. Provider errors leave classified.
+     */
+    async checkProviderBalances({ needed }: { needed: ProviderAmounts }): Promise<BalanceShortfall[]> {
+      const providers = deps.providers;
+      if (!providers) return [];
+      return classified(async () => {
+        const shortfalls: BalanceShortfall[] = [];
+        for (const [name, perCurrency] of Object.entries(needed) as Array<[ProviderName, Record<string, number>]>) {
+          const provider = builtOrUndefined(providers, name);
+          if (!provider?.availableBalance) continue;
+          for (const [currency, amount] of Object.entries(perCurrency)) {
+            const available = await provider.availableBalance(currency);
+            const short = available.currency !== currency || available.amount < amount;
+            if (short) shortfalls.push({ provider: name, currency, needed: amount, available });
+          }
+        }
+        return shortfalls;
+      });
     },
 
     /**

@@ -9,6 +9,7 @@ import type { PanCard } from '../domain/payout-request.js';
 import type { DestinationInfo } from '../providers/rbkmoney/index.js';
 import { type ProviderRegistry, rbkmoneyProvider } from '../providers/registry.js';
 import { type BindingState, destinationWorkflowId, registerBindingWaiterUpdate } from '../workflows/definitions.js';
+import { measuredProviderCall } from '../metrics/provider-calls.js';
 import { classified } from './failures.js';
 
 export interface CardBindingDeps {
@@ -35,23 +36,32 @@ export function createCardBindingActivities({ providers, client, taskQueue }: Ca
   return {
     /** The card goes to payres and nowhere else; only the token comes back. */
     async tokenizeCard(card: PanCard): Promise<{ token: string }> {
-      return classified(async () => ({ token: (await rbkmoneyProvider(providers).tokenizeCard(card)).token }));
+      return classified(async () => {
+        const tokenized = await measuredProviderCall('rbkmoney', 'tokenize_card', () =>
+          rbkmoneyProvider(providers).tokenizeCard(card),
+        );
+        return { token: tokenized.token };
+      });
     },
 
     async ensureDestination(input: EnsureDestinationRequest): Promise<DestinationInfo> {
       return classified(() =>
-        rbkmoneyProvider(providers).ensureDestination({
-          token: input.token,
-          externalID: input.externalID,
-          currency: input.currency,
-          // Built the same on every retry: a different name under one externalID is a conflict.
-          name: `payouts ${input.maskedCard}`,
-        }),
+        measuredProviderCall('rbkmoney', 'ensure_destination', () =>
+          rbkmoneyProvider(providers).ensureDestination({
+            token: input.token,
+            externalID: input.externalID,
+            currency: input.currency,
+            // Built the same on every retry: a different name under one externalID is a conflict.
+            name: `payouts ${input.maskedCard}`,
+          }),
+        ),
       );
     },
 
     async getDestination(id: string): Promise<DestinationInfo | undefined> {
-      return classified(() => rbkmoneyProvider(providers).getDestination(id));
+      return classified(() =>
+        measuredProviderCall('rbkmoney', 'get_destination', () => rbkmoneyProvider(providers).getDestination(id)),
+      );
     },
 
     /** Starts the card's binding or joins the running one; the answer says whether it has already ended. */

@@ -3,23 +3,32 @@
  * the tests and the benchmarks wire them the same way.
  */
 import type { Client } from '@temporalio/client';
+import type { MerchantNotificationSettings } from '../config.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { createCardBindingActivities } from './card-binding.js';
 import { createBatchActivities } from './batch.js';
+import { createBatchRetryActivities } from './batch-retry.js';
+import { createNotificationActivities } from './notifications.js';
 import { createPayoutActivities } from './payout.js';
+import { createReconciliationActivities } from './reconciliation.js';
 
 export interface ActivityDeps {
   providers: ProviderRegistry;
   /** For activities that start or join other workflows (card binding); the worker's own task queue. */
   client?: Client;
   taskQueue: string;
+  /** Where payout and batch outcomes are POSTed, signed; notifications are off without it. */
+  merchantNotifications?: MerchantNotificationSettings;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPayoutActivities(deps.providers),
-    ...createBatchActivities({ client: deps.client }),
+    ...createBatchActivities({ client: deps.client, providers: deps.providers }),
+    ...createBatchRetryActivities({ providers: deps.providers, ...(deps.client ? { client: deps.client } : {}) }),
     ...createCardBindingActivities(deps),
+    ...createReconciliationActivities({ providers: deps.providers, ...(deps.client ? { client: deps.client } : {}) }),
+    ...createNotificationActivities(deps.merchantNotifications ? { settings: deps.merchantNotifications } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { payoutRequestSchema, type PayoutRequest, type ProviderName } from '../d
 import type { ProviderStatus, StatusLookup, SubmitResult, ValidationProblem } from '../providers/contract.js';
 import { SystemicProviderError } from '../providers/errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
+import { measuredProviderCall } from '../metrics/provider-calls.js';
 import { classified } from './failures.js';
 
 export interface SubmitPayoutInput {
@@ -40,16 +41,20 @@ export function createPayoutActivities(providers: ProviderRegistry) {
 
     async submitPayout({ request, idempotencyKey, destinationId }: SubmitPayoutInput): Promise<SubmitResult> {
       return classified(() =>
-        providers.get(request.provider).submit({
-          request,
-          idempotencyKey,
-          ...(destinationId ? { prepared: { destinationId } } : {}),
-        }),
+        measuredProviderCall(request.provider, 'submit', () =>
+          providers.get(request.provider).submit({
+            request,
+            idempotencyKey,
+            ...(destinationId ? { prepared: { destinationId } } : {}),
+          }),
+        ),
       );
     },
 
     async getPayoutStatus({ provider, ...lookup }: PayoutStatusInput): Promise<ProviderStatus> {
-      return classified(() => providers.get(provider).getStatus(lookup));
+      return classified(() =>
+        measuredProviderCall(provider, 'status', () => providers.get(provider).getStatus(lookup)),
+      );
     },
 
     async answerClarification({ request, idempotencyKey, fields }: ClarificationInput): Promise<void> {
@@ -58,7 +63,8 @@ export function createPayoutActivities(providers: ProviderRegistry) {
         if (!provider.answerClarification) {
           throw new SystemicProviderError(request.provider, `${request.provider} does not ask for clarification`);
         }
-        await provider.answerClarification(request, idempotencyKey, fields);
+        const answer = provider.answerClarification.bind(provider);
+        await measuredProviderCall(request.provider, 'clarification', () => answer(request, idempotencyKey, fields));
       });
     },
   };

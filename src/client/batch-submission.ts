@@ -2,6 +2,7 @@
  * Submitting a batch: validate every item, store the items in page workflows, start the batch. Each step is
  * idempotent by id and content hash, so a submission cut short is simply run again.
  */
+import os from 'node:os';
 import {
   type Client,
   WorkflowExecutionAlreadyStartedError,
@@ -11,10 +12,12 @@ import {
 import { formatMoney } from '../domain/currency.js';
 import { payoutIdSchema, type PayoutRequest, type PayoutRequestInput } from '../domain/payout-request.js';
 import {
+  type BatchItem,
   type BatchOptionsInput,
   batchOptionsSchema,
   batchPageWorkflowId,
   batchWorkflowId,
+  type ProviderAmounts,
 } from '../workflows/batch-definitions.js';
 import { batchIdSearchAttribute } from '../workflows/definitions.js';
 import type { PayoutTimings } from '../workflows/payout.js';
@@ -24,6 +27,13 @@ import { BatchConflictError, BatchValidationError, type ItemProblem, PayoutsClie
 import type { PayoutValidator } from './provider-validation.js';
 import { batchHash } from './request-hash.js';
 import { batchCvvProblem, checkPayoutRequest, hasCvv } from './validation.js';
+
+/**
+ * A worker that lost its cache (restart, kill) replays the batch's whole run, thousands of events, in one task;
+ * on a busy host that takes longer than the default 10 s, and each time-out evicts and starts the replay over:
+ * the batch stalls for good (docs/CHAOS.md). Continue-as-new keeps this timeout.
+ */
+export const batchWorkflowTaskTimeout = '1 minute';
 
 export interface SubmitBatchInput {
   batchId: string;
@@ -35,6 +45,8 @@ export interface SubmitBatchInput {
   /** Passed to every child payout (tests, tuning). */
   childTimings?: Partial<PayoutTimings>;
   pageSize?: number;
+  /** Who submits: the one person who may not approve the batch. Default: the operating system's user name. */
+  submittedBy?: string;
 }
 
 export interface BatchSubmission {
@@ -44,12 +56,17 @@ export interface BatchSubmission {
   pageCount: number;
   /** False when this batch (same items, same notBefore) had been submitted already. */
   created: boolean;
+  submittedBy: string;
+  /** Set when a currency's total is above its approval threshold: the batch pays nothing until approved. */
+  approval?: { reason: string };
 }
 
 export interface SubmissionContext {
   temporal: Client;
   taskQueue: string;
   validate: PayoutValidator | undefined;
+  /** Minor units per currency above which a batch needs approval (BATCH_APPROVAL_THRESHOLDS). */
+  approvalThresholds?: Readonly<Record<string, number>>;
 }
 
 /** The memo key of a batch's and a page's content hash, to tell a repeat from a conflict. */
@@ -77,7 +94,17 @@ export async function submitBatch(ctx: SubmissionContext, input: SubmitBatchInpu
     { notBefore: input.notBefore },
   );
   const workflowId = batchWorkflowId(batchId);
-  const submission = { batchId, workflowId, itemCount: requests.length, pageCount: plan.pages.length };
+  const totals = batchTotals(plan.pages.flat());
+  const reason = approvalReason(totals, ctx.approvalThresholds ?? {});
+  const submittedBy = input.submittedBy?.trim() || defaultSubmitter();
+  const submission = {
+    batchId,
+    workflowId,
+    itemCount: requests.length,
+    pageCount: plan.pages.length,
+    submittedBy,
+    ...(reason ? { approval: { reason } } : {}),
+  };
   if (await sameBatchExists(ctx.temporal, batchId, hash)) return { ...submission, created: false };
 
   await mapLimit(plan.pages, pageStartsAtOnce, async (items, page) => {
@@ -108,9 +135,13 @@ export async function submitBatch(ctx: SubmissionContext, input: SubmitBatchInpu
           ...(input.options ? { options: input.options } : {}),
           ...(input.notBefore ? { notBefore: input.notBefore } : {}),
           ...(input.childTimings ? { childTimings: input.childTimings } : {}),
+          submittedBy,
+          ...(reason ? { approval: { reason } } : {}),
+          totals,
         },
       ],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowTaskTimeout: batchWorkflowTaskTimeout,
       memo: { [batchHashMemoKey]: hash },
       staticSummary: batchSummary(batchId, requests),
       typedSearchAttributes: [{ key: batchIdSearchAttribute, value: batchId }],
@@ -174,6 +205,46 @@ async function startOnce(
   const existing = await temporal.workflow.getHandle(workflowId).describe();
   if (existing.memo?.[batchHashMemoKey] !== hash) throw new BatchConflictError(batchId);
   return false;
+}
+
+/** What the batch pays per provider and currency; repeats inside it (never paid) left out. */
+export function batchTotals(items: readonly BatchItem[]): ProviderAmounts {
+  const totals: ProviderAmounts = {};
+  for (const { request, duplicateOf } of items) {
+    if (duplicateOf !== undefined) continue;
+    const perCurrency = (totals[request.provider] ??= {});
+    perCurrency[request.currency] = (perCurrency[request.currency] ?? 0) + request.amount;
+  }
+  return totals;
+}
+
+/** Why the batch needs four-eyes approval (a currency's total, all providers together, above its threshold). */
+export function approvalReason(
+  totals: ProviderAmounts,
+  thresholds: Readonly<Record<string, number>>,
+): string | undefined {
+  const perCurrency = new Map<string, number>();
+  for (const amounts of Object.values(totals)) {
+    for (const [currency, amount] of Object.entries(amounts ?? {})) {
+      perCurrency.set(currency, (perCurrency.get(currency) ?? 0) + amount);
+    }
+  }
+  const above = [...perCurrency]
+    .filter(([currency, total]) => thresholds[currency] !== undefined && total > (thresholds[currency] ?? 0))
+    .map(
+      ([currency, total]) =>
+        `${currency} total ${formatMoney(total, currency)} is above the ${formatMoney(thresholds[currency] ?? 0, currency)} threshold`,
+    );
+  return above.length > 0 ? above.join('; ') : undefined;
+}
+
+/** The operating system's user name, or "unknown" where there is none (some containers). */
+export function defaultSubmitter(): string {
+  try {
+    return os.userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** "batch X: 100 payouts, 1 500.00 RUB + 20.00 USD", short enough for the UI's summary. */

@@ -6,6 +6,8 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { ProviderName } from '../domain/payout-request.js';
 import { batchWorkflowId, type BatchProgress } from '../workflows/batch-definitions.js';
 import { formatOfFile, isProviderName, parseBatchFile, repeatedPayoutIds } from './batch-file.js';
+import { defaultSubmitter } from './batch-submission.js';
+import { registerRetryDeclinedCommand } from './cli-batch-retry.js';
 import { type CliContext, exitCodes, uiLink } from './cli-context.js';
 import { describeBatch, paidAmounts, progressLine, statusCounts } from './cli-progress.js';
 import { BatchValidationError, describeItemProblem } from './errors.js';
@@ -48,6 +50,7 @@ interface SubmitOptions {
   notBefore?: string;
   stopAfter?: number;
   wait?: boolean;
+  submittedBy?: string;
 }
 
 async function submit(ctx: CliContext, file: string, options: SubmitOptions): Promise<number> {
@@ -85,6 +88,7 @@ async function submit(ctx: CliContext, file: string, options: SubmitOptions): Pr
         ...(options.stopAfter ? { stopAfterConsecutiveSystemicFailures: options.stopAfter } : {}),
       },
       ...(options.notBefore ? { notBefore: options.notBefore } : {}),
+      submittedBy: options.submittedBy ?? ctx.cfg.PAYOUTS_OPERATOR ?? defaultSubmitter(),
     });
   } catch (error) {
     if (!(error instanceof BatchValidationError)) throw error;
@@ -97,6 +101,10 @@ async function submit(ctx: CliContext, file: string, options: SubmitOptions): Pr
       : `batch ${batchId} was already submitted with this file; following it`,
   );
   out.print(`  ${uiLink(ctx.cfg, submission.workflowId)}`);
+  if (submission.approval) {
+    out.print(`  needs approval: ${submission.approval.reason}; nothing is paid until someone other than`);
+    out.print(`  ${submission.submittedBy} runs: payouts batch approve ${batchId} --by NAME`);
+  }
   if (!options.wait) {
     out.print(`  follow it: payouts batch status ${batchId}`);
     return exitCodes.ok;
@@ -125,9 +133,22 @@ export async function watch(ctx: CliContext, batchId: string, pollMs = 1_000): P
   return result.counts.succeeded === result.total ? exitCodes.ok : exitCodes.failed;
 }
 
+/** The four-eyes lines of `batch status`: who submitted, why approval is needed, how it was settled. */
+export function approvalLines(view: BatchProgress): string[] {
+  const { approval } = view;
+  if (!approval) return view.submittedBy ? [`  submitted by ${view.submittedBy}`] : [];
+  const decision = approval.decision;
+  return [
+    `  submitted by ${view.submittedBy ?? 'unknown'}; needs approval: ${approval.reason}`,
+    decision
+      ? `  ${decision.decision} by ${decision.by} at ${decision.at}${decision.reason ? `: ${decision.reason}` : ''}`
+      : `  waiting for approval${approval.deadline ? ` until ${approval.deadline}` : ''}: payouts batch approve ${view.batchId} --by NAME`,
+  ];
+}
+
 function printView(ctx: CliContext, view: BatchProgress, json: boolean | undefined): void {
   if (json) ctx.out.print(JSON.stringify(view, null, 2));
-  else for (const line of describeBatch(view)) ctx.out.print(line);
+  else for (const line of [...describeBatch(view), ...approvalLines(view)]) ctx.out.print(line);
 }
 
 export function registerBatchCommands(program: Command, run: Run): void {
@@ -143,6 +164,7 @@ export function registerBatchCommands(program: Command, run: Run): void {
     .option('--not-before <time>', 'start no payout before this time (ISO 8601)', instantOption)
     .option('--stop-after <n>', 'pause after this many systemic failures in a row (default 10)', positiveInteger)
     .option('--wait', 'show progress until the batch finishes; exit 1 unless every item succeeded')
+    .option('--submitted-by <name>', 'who submits (default: PAYOUTS_OPERATOR, else the OS user); may not approve it')
     .action((file: string, options: SubmitOptions) => run((ctx) => submit(ctx, file, options)));
 
   batch
@@ -185,8 +207,37 @@ export function registerBatchCommands(program: Command, run: Run): void {
   }
 
   batch
+    .command('approve')
+    .description('let a batch that waits for approval pay (someone other than its submitter)')
+    .argument('<batchId>')
+    .requiredOption('--by <name>', 'who approves')
+    .option('--json', 'the progress view as JSON')
+    .action((batchId: string, options: { by: string; json?: boolean }) =>
+      run(async (ctx) => {
+        printView(ctx, await (await ctx.client()).approveBatch(batchId, options.by), options.json);
+        return exitCodes.ok;
+      }),
+    );
+
+  batch
+    .command('reject')
+    .description('end a batch that waits for approval unpaid, with the reason')
+    .argument('<batchId>')
+    .requiredOption('--by <name>', 'who rejects')
+    .requiredOption('--reason <text>', 'shown in the status, the result and the report')
+    .option('--json', 'the progress view as JSON')
+    .action((batchId: string, options: { by: string; reason: string; json?: boolean }) =>
+      run(async (ctx) => {
+        printView(ctx, await (await ctx.client()).rejectBatch(batchId, options.by, options.reason), options.json);
+        return exitCodes.ok;
+      }),
+    );
+
+  registerRetryDeclinedCommand(batch, run, (ctx, batchId) => watch(ctx, batchId));
+
+  batch
     .command('report')
-    .description('the report CSV (one row per item, cards masked)')
+    .description('the report CSV (one row per item and attempt, cards masked)')
     .argument('<batchId>')
     .option('--out <file>', 'write it here instead of to standard output')
     .option('--partial', 'the rows so far, while the batch still runs')

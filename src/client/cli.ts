@@ -9,6 +9,7 @@ import { registerBatchCommands } from './cli-batch.js';
 import { cliContext, type CliContext, exitCodes } from './cli-context.js';
 import { consoleOutput, type Output } from './cli-output.js';
 import { registerPayoutCommands } from './cli-payout.js';
+import { registerReconcileCommand } from './cli-reconcile.js';
 import { PayoutsClientError } from './errors.js';
 
 export function buildProgram(out: Output): Command {
@@ -32,6 +33,7 @@ export function buildProgram(out: Output): Command {
     .configureOutput({ writeErr: (text) => out.error(text.trimEnd()) });
   registerBatchCommands(program, run);
   registerPayoutCommands(program, run);
+  registerReconcileCommand(program, run);
 
   program
     .command('rbkmoney')

@@ -4,7 +4,16 @@
  */
 export { PayoutsClient, workflowTypes } from './payouts-client.js';
 export { batchSummary } from './batch-submission.js';
-export type { BatchSubmission, PayoutSubmission, PayoutsClientOptions, SubmitBatchInput } from './payouts-client.js';
+export type {
+  AttemptSummary,
+  BatchSubmission,
+  PayoutAttemptsView,
+  PayoutSubmission,
+  PayoutsClientOptions,
+  RetryDeclinedOptions,
+  RetryDeclinedStart,
+  SubmitBatchInput,
+} from './payouts-client.js';
 export * from './errors.js';
 export { providerValidator, type PayoutValidator, type ProviderValidationOptions } from './provider-validation.js';
 export { parseBatchFile, formatOfFile, repeatedPayoutIds, columnAliases } from './batch-file.js';
@@ -22,5 +31,5 @@ export type {
   BatchResult,
   ReportRow,
 } from '../workflows/batch-definitions.js';
-export { payoutWorkflowId } from '../workflows/definitions.js';
+export { payoutAttemptWorkflowId, payoutWorkflowId } from '../workflows/definitions.js';
 export { batchWorkflowId } from '../workflows/batch-definitions.js';

@@ -18,22 +18,26 @@ import type { PayoutOutcome } from '../domain/payout-outcome.js';
 import type { PayoutRequestInput, ProviderName } from '../domain/payout-request.js';
 import { payoutSearchAttributePairs, requestHashMemoKey } from '../workflows/batch-child-options.js';
 import {
+  approveBatchUpdate,
   type BatchProgress,
   batchProgressQuery,
   type BatchResult,
   batchWorkflowId,
   cancelBatchUpdate,
   pauseBatchUpdate,
+  rejectBatchUpdate,
   resumeBatchUpdate,
 } from '../workflows/batch-definitions.js';
 import {
   awaitOutcomeUpdate,
   cancelPayoutUpdate,
+  payoutAttemptWorkflowId,
   payoutStatusQuery,
   type PayoutView,
   payoutWorkflowId,
 } from '../workflows/definitions.js';
 import { payoutSummary } from '../workflows/payout.js';
+import { retryDeclined, type RetryDeclinedOptions, type RetryDeclinedStart } from './batch-retry.js';
 import { type BatchSubmission, submitBatch, type SubmitBatchInput } from './batch-submission.js';
 import {
   BatchNotFoundError,
@@ -48,8 +52,13 @@ import { type PayoutValidator, providerValidator } from './provider-validation.j
 import { reportText } from './report.js';
 import { requestHash } from './request-hash.js';
 import { checkPayoutRequest } from './validation.js';
+import { runReconciliation } from './reconciliation.js';
+import type { ReconciliationInput, ReconciliationResult } from '../workflows/reconciliation.js';
+import { earlierAttempts, latestAttempt, type PayoutAttemptsView } from './payout-attempts.js';
 
 export type { BatchSubmission, SubmitBatchInput } from './batch-submission.js';
+export type { RetryDeclinedOptions, RetryDeclinedStart } from './batch-retry.js';
+export type { AttemptSummary, PayoutAttemptsView } from './payout-attempts.js';
 
 /** Workflow type names, as other-language clients start them (docs/CLIENTS.md). */
 export const workflowTypes = {
@@ -69,6 +78,11 @@ export interface PayoutsClientOptions {
   validate?: PayoutValidator | false;
   /** Single payouts of a provider start on this task queue (see BatchOptions.providerTaskQueues). */
   providerTaskQueues?: Partial<Record<ProviderName, string>>;
+  /**
+   * Four-eyes: a batch whose total in a currency is above that currency's threshold (minor units) pays nothing
+   * until someone other than its submitter approves it (BATCH_APPROVAL_THRESHOLDS). None by default.
+   */
+  approvalThresholds?: Readonly<Record<string, number>>;
 }
 
 export interface PayoutSubmission {
@@ -83,12 +97,14 @@ export class PayoutsClient {
   readonly taskQueue: string;
   private readonly validate: PayoutValidator | undefined;
   private readonly providerTaskQueues: Partial<Record<ProviderName, string>>;
+  private readonly approvalThresholds: Readonly<Record<string, number>>;
 
   constructor(options: PayoutsClientOptions) {
     this.temporal = options.client;
     this.taskQueue = options.taskQueue ?? 'payouts';
     this.validate = options.validate === false ? undefined : (options.validate ?? providerValidator());
     this.providerTaskQueues = options.providerTaskQueues ?? {};
+    this.approvalThresholds = options.approvalThresholds ?? {};
   }
 
   /**
@@ -161,9 +177,14 @@ export class PayoutsClient {
     return { payoutId: request.payoutId, workflowId, created: false };
   }
 
-  /** Where a payout stands: status, provider reference, events, outcome once known. */
-  async getPayout(payoutId: string): Promise<PayoutView> {
-    return this.onPayout(payoutId, (handle) => handle.query(payoutStatusQuery));
+  /**
+   * Where a payout stands: status, provider reference, events, outcome once known. For a payout a batch
+   * retried (`payout-<payoutId>.a<n>`), the latest attempt, with the earlier ones in `earlierAttempts`.
+   */
+  async getPayout(payoutId: string): Promise<PayoutAttemptsView> {
+    const view = await this.onPayout(payoutId, (handle) => handle.query(payoutStatusQuery));
+    const earlier = view.attempt > 1 ? await earlierAttempts(this.temporal, payoutId, view.attempt) : [];
+    return { ...view, earlierAttempts: earlier };
   }
 
   /** Cancels a payout not yet sent to its provider; resolves with its (cancelled) view. */
@@ -183,7 +204,8 @@ export class PayoutsClient {
 
   /**
    * The payout's outcome, waiting up to `timeoutMs` for it (the `awaitOutcome` update); for a payout whose
-   * workflow has closed, its result. Throws OutcomeTimeoutError when none comes in time.
+   * workflow has closed, its result. Throws OutcomeTimeoutError when none comes in time. A retried payout's
+   * latest attempt is waited for.
    */
   async waitForOutcome(payoutId: string, timeoutMs = 60_000): Promise<PayoutOutcome> {
     return this.onPayout(payoutId, async (handle) => {
@@ -210,7 +232,21 @@ export class PayoutsClient {
    * batch, which keeps its first options; different items throw BatchConflictError.
    */
   async submitBatch(input: SubmitBatchInput): Promise<BatchSubmission> {
-    return submitBatch({ temporal: this.temporal, taskQueue: this.taskQueue, validate: this.validate }, input);
+    // A batch pays its items on the providers' own task queues unless its options say otherwise.
+    const providerTaskQueues = input.options?.providerTaskQueues ?? this.providerTaskQueues;
+    const withQueues =
+      Object.keys(providerTaskQueues).length > 0
+        ? { ...input, options: { ...input.options, providerTaskQueues } }
+        : input;
+    return submitBatch(
+      {
+        temporal: this.temporal,
+        taskQueue: this.taskQueue,
+        validate: this.validate,
+        approvalThresholds: this.approvalThresholds,
+      },
+      withQueues,
+    );
   }
 
   /** Progress: counts per final status, amounts paid per currency, in flight, remaining, paused or cancelled and why. */
@@ -237,6 +273,31 @@ export class PayoutsClient {
     );
   }
 
+  /**
+   * Approves a batch that waits for approval (four-eyes), so it starts paying. Throws BatchStateError when the
+   * approver submitted it, it was already approved or rejected, it needs no approval, or it has ended.
+   * @example
+   * await payouts.approveBatch('march-sellers', 'bob');
+   */
+  async approveBatch(batchId: string, by: string): Promise<BatchProgress> {
+    return this.controlBatch(batchId, (handle) => handle.executeUpdate(approveBatchUpdate, { args: [{ by }] }));
+  }
+
+  /** Rejects a batch that waits for approval: it ends paying nothing, every item reported with the reason. */
+  async rejectBatch(batchId: string, by: string, reason: string): Promise<BatchProgress> {
+    return this.controlBatch(batchId, (handle) => handle.executeUpdate(rejectBatchUpdate, { args: [{ by, reason }] }));
+  }
+
+  /**
+   * Retries the declined items of a finished batch (optionally only those with the given provider codes) in
+   * a new execution of `batch-<batchId>` that reports into the same batch: each retried item gets a new
+   * attempt (`payout-<payoutId>.a<n>`, its own idempotency key) once the provider confirms the last attempt
+   * can no longer pay. Follow it with getBatch / waitForBatch; the report then lists every attempt.
+   */
+  async retryDeclined(batchId: string, options: RetryDeclinedOptions = {}): Promise<RetryDeclinedStart> {
+    return retryDeclined(this.temporal, batchId, options);
+  }
+
   /** Waits for the batch to finish and returns its totals and report location. */
   async waitForBatch(batchId: string): Promise<BatchResult> {
     return this.onBatch(batchId, async (handle) => (await handle.result()) as BatchResult);
@@ -254,6 +315,18 @@ export class PayoutsClient {
     return reportText(this.temporal, batchId, progress.pageCount);
   }
 
+  // ---- reconciliation ----
+
+  /**
+   * Runs reconciliation once: every open payout in `needs_review` (of one provider, started since a date) is
+   * looked up at its provider; a definite answer settles an unknown outcome. Never sends a payout again.
+   * @example
+   * const { counts, payouts } = await payouts.reconcile({ provider: 'ecommpay' });
+   */
+  async reconcile(input: ReconciliationInput = {}): Promise<ReconciliationResult> {
+    return runReconciliation(this.temporal, this.taskQueue, input);
+  }
+
   // ---- internals ----
 
   /** False while it runs; throws WorkflowNotFoundError when there is no such workflow at all. */
@@ -262,9 +335,11 @@ export class PayoutsClient {
     return description.status.name !== 'RUNNING';
   }
 
+  /** Runs `work` on the payout's latest attempt (`payout-<payoutId>`, or `payout-<payoutId>.a<n>` after retries). */
   private async onPayout<T>(payoutId: string, work: (handle: WorkflowHandle) => Promise<T>): Promise<T> {
     try {
-      return await work(this.temporal.workflow.getHandle(payoutWorkflowId(payoutId)));
+      const attempt = await latestAttempt(this.temporal, payoutId);
+      return await work(this.temporal.workflow.getHandle(payoutAttemptWorkflowId(payoutId, attempt)));
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw new PayoutNotFoundError(payoutId);
       throw error;

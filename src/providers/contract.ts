@@ -94,4 +94,15 @@ export interface PayoutProvider {
    * payout's own data; they throw PayoutDeclinedError naming the fields the payout does not carry.
    */
   answerClarification?(request: PayoutRequest, idempotencyKey: string, fields: string[]): Promise<unknown>;
+  /**
+   * Providers that pay from an account of ours (RBKmoney's wallet) tell what it holds available for payouts
+   * (minor units, in the account's currency, which may differ from the one asked about). A batch compares it
+   * with what it still has to pay before it starts and on resume.
+   */
+  availableBalance?(currency: string): Promise<AccountBalance>;
+}
+
+export interface AccountBalance {
+  amount: number;
+  currency: string;
 }

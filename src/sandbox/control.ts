@@ -1,9 +1,18 @@
 /** The sandbox's own endpoints under /sandbox/: ledger, reset, fault knobs, statistics, health. */
+import { z } from 'zod';
 import { providerNameSchema, type ProviderName } from '../domain/payout-request.js';
 import type { CallbackDispatcher } from './callbacks.js';
 import { faultPatchSchema, type Faults } from './faults.js';
 import type { Ledger } from './ledger.js';
 import { jsonReply, parseJsonBody, type Route } from './server.js';
+
+const settleRequestSchema = z.object({
+  provider: providerNameSchema,
+  key: z.string().min(1),
+  status: z.enum(['succeeded', 'declined']),
+  code: z.string().min(1).optional(),
+  message: z.string().min(1).optional(),
+});
 
 export interface ControlDeps {
   ledger: Ledger;
@@ -45,6 +54,33 @@ export function controlRoutes(deps: ControlDeps): Route[] {
       handle: () => {
         deps.reset();
         return jsonReply(200, { ok: true });
+      },
+    },
+    {
+      // A payout left `processing` finishes silently (no callback): only a status lookup learns it (reconciliation).
+      method: 'POST',
+      path: '/sandbox/settle',
+      kind: 'control',
+      handle: ({ body }) => {
+        const json = parseJsonBody(body);
+        const request = json.ok ? settleRequestSchema.safeParse(json.value) : undefined;
+        if (!request?.success) return jsonReply(400, { error: 'expected {provider, key, status, code?, message?}' });
+        const { provider, key, ...outcome } = request.data;
+        // RBKmoney withdrawals answer from their own state machine, not from the ledger.
+        if (provider !== 'ecommpay') return jsonReply(400, { error: 'only ecommpay payouts can be settled here' });
+        if (!ledger.get(provider, key)) return jsonReply(404, { error: 'no such payout' });
+        const settled = ledger.settle(
+          provider,
+          key,
+          outcome.status === 'succeeded'
+            ? { status: 'succeeded' }
+            : {
+                status: 'declined',
+                code: outcome.code ?? '3105',
+                message: outcome.message ?? 'declined by the sandbox',
+              },
+        );
+        return jsonReply(settled.changed ? 200 : 409, { entry: settled.entry });
       },
     },
     { method: 'GET', path: '/sandbox/faults', kind: 'control', handle: () => jsonReply(200, faultsView()) },

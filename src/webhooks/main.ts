@@ -7,7 +7,9 @@ import { codecFromConfig, payoutsDataConverter } from '../codec/index.js';
 import { config, ConfigError } from '../config.js';
 import { temporalConnectionOptions } from '../temporal-connection.js';
 import { createLogger } from '../logging.js';
+import { createRelayMetrics } from '../metrics/relay-metrics.js';
 import { providersFromConfig } from '../providers/registry.js';
+import { startTracing } from '../tracing/index.js';
 import { OrphanJournal } from './orphans.js';
 import { startRelay } from './relay.js';
 
@@ -15,12 +17,15 @@ const logger = createLogger('relay');
 
 async function main(): Promise<void> {
   const cfg = config();
+  // Signals to workflows carry the trace when tracing is on (src/tracing).
+  const tracing = startTracing(cfg, 'payouts-relay');
   const codec = await codecFromConfig(cfg, { allowDevelopmentKey: true, warn: (line) => logger.warn(line) });
   const connection = await Connection.connect(await temporalConnectionOptions(cfg));
   const client = new Client({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     dataConverter: payoutsDataConverter(codec),
+    plugins: tracing ? [tracing.plugin] : [],
   });
   const relay = await startRelay({
     port: cfg.RELAY_PORT,
@@ -28,12 +33,17 @@ async function main(): Promise<void> {
     providers: providersFromConfig(cfg, logger),
     orphans: new OrphanJournal(path.resolve(cfg.DATA_DIR, 'orphan-events.jsonl')),
     logger,
+    metrics: createRelayMetrics(),
   });
-  logger.info({ url: relay.url }, 'relay listening');
+  logger.info(
+    { url: relay.url, metrics: `${relay.url}/metrics`, tracing: tracing?.exporter ?? 'off' },
+    'relay listening',
+  );
   const stop = () => {
     void relay
       .close()
       .then(() => connection.close())
+      .then(() => tracing?.shutdown())
       .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);

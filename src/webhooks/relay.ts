@@ -1,27 +1,28 @@
 /**
  * The webhook relay: provider callbacks in, workflow signals out.
  *   POST /webhooks/<provider>  JSON only (415), at most 1 MB (413); verify the signature over the raw body
- *                              (403), parse (400), signal `payout-<id>`
+ *                              (403), parse (400), signal `payout-<key>` (the attempt owning the key)
  *                              (card bindings: `destination-<externalID>`);
  *                              200 only once Temporal took the signal, 503 when it is unreachable (the provider
  *                              retries), 200 for an authentic event no running payout takes (kept as an orphan)
  *   GET  /orphans              the orphan events, for ops
+ *   GET  /metrics              Prometheus metrics (src/metrics/relay-metrics.ts)
  *   GET  /healthz
  * Duplicates and reordering are harmless: the workflow deduplicates by event id and never leaves a terminal state.
  */
 import http from 'node:http';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { payoutIdOfKey } from '../domain/payout-outcome.js';
 import { providerNames, type ProviderName } from '../domain/payout-request.js';
 import type { BindingEvent, ProviderEvent } from '../providers/contract.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import {
   bindingEventSignal,
   destinationWorkflowId,
-  payoutWorkflowId,
   providerEventSignal,
+  workflowIdOfKey,
 } from '../workflows/definitions.js';
+import { createRelayMetrics, type RelayMetrics } from '../metrics/relay-metrics.js';
 import type { OrphanJournal } from './orphans.js';
 
 export const maxBodyBytes = 1024 * 1024;
@@ -31,6 +32,8 @@ export interface RelayOptions {
   providers: ProviderRegistry;
   orphans: OrphanJournal;
   logger: Logger;
+  /** Counted callbacks, served as GET /metrics; a private registry when not given. */
+  metrics?: RelayMetrics;
   /** Events that concern something other than a payout (RBKmoney destination events). */
   onOtherEvent?: (
     provider: ProviderName,
@@ -84,6 +87,7 @@ export const temporalDeadlineMs = 5_000;
 
 export function createRelayHandler(options: RelayOptions): http.RequestListener {
   const { client, providers, orphans, logger } = options;
+  const metrics = options.metrics ?? createRelayMetrics(undefined, { processMetrics: false });
   const withinDeadline = <T>(call: () => Promise<T>) =>
     client.connection.withDeadline(Date.now() + temporalDeadlineMs, call);
 
@@ -91,16 +95,19 @@ export function createRelayHandler(options: RelayOptions): http.RequestListener 
     provider: ProviderName,
     event: ProviderEvent,
   ): Promise<{ status: number; body: Record<string, unknown> }> {
-    const workflowId = payoutWorkflowId(payoutIdOfKey(event.idempotencyKey));
+    // Each attempt is its own workflow: `payout-<payoutId>` for the first, `payout-<payoutId>.a<n>` later.
+    const workflowId = workflowIdOfKey(event.idempotencyKey);
     try {
       await withinDeadline(() => client.workflow.getHandle(workflowId).signal(providerEventSignal, event));
       logger.info({ provider, workflowId, eventId: event.eventId, state: event.status.state }, 'callback delivered');
+      metrics.delivered(provider, 'payout');
       return { status: 200, body: { delivered: workflowId } };
     } catch (error) {
       if (!isMissingWorkflow(error)) throw error;
       const reason = await closedOrMissing(workflowId);
       await orphans.add({ receivedAt: new Date().toISOString(), workflowId, reason, event });
       logger.warn({ provider, workflowId, eventId: event.eventId, reason }, 'callback kept as orphan');
+      metrics.orphaned(provider, reason);
       return { status: 200, body: { orphan: workflowId, reason } };
     }
   }
@@ -114,11 +121,13 @@ export function createRelayHandler(options: RelayOptions): http.RequestListener 
     try {
       await withinDeadline(() => client.workflow.getHandle(workflowId).signal(bindingEventSignal, binding));
       logger.info({ provider, workflowId, eventId: binding.eventId, state: binding.state }, 'binding event delivered');
+      metrics.delivered(provider, 'destination');
       return { status: 200, body: { delivered: workflowId } };
     } catch (error) {
       if (!isMissingWorkflow(error)) throw error;
       const reason = await closedOrMissing(workflowId);
       await orphans.add({ receivedAt: new Date().toISOString(), workflowId, reason, event: binding });
+      metrics.orphaned(provider, reason);
       return { status: 200, body: { orphan: workflowId, reason } };
     }
   }
@@ -133,23 +142,29 @@ export function createRelayHandler(options: RelayOptions): http.RequestListener 
   }
 
   async function handleCallback(provider: ProviderName, req: http.IncomingMessage, res: http.ServerResponse) {
+    metrics.received(provider);
     // Both providers post JSON; anything else is not a callback of theirs.
     const contentType = req.headers['content-type'];
     if (contentType !== undefined && !/^application\/([a-z.+-]*\+)?json\b/i.test(contentType)) {
       req.resume();
+      metrics.rejected(provider, 'unsupported_media_type');
       return answer(res, 415, { error: 'callbacks are application/json' });
     }
     let body: Buffer;
     try {
       body = await readBody(req);
     } catch (error) {
-      if (error instanceof BodyTooLarge) return answer(res, 413, { error: `body larger than ${maxBodyBytes} bytes` });
+      if (error instanceof BodyTooLarge) {
+        metrics.rejected(provider, 'body_too_large');
+        return answer(res, 413, { error: `body larger than ${maxBodyBytes} bytes` });
+      }
       throw error;
     }
     const parsed = providers.get(provider).parseCallback(body, req.headers);
     if (!parsed.ok) {
       const status = parsed.rejection === 'bad_signature' ? 403 : 400;
       logger.warn({ provider, rejection: parsed.rejection, reason: parsed.reason }, 'callback rejected');
+      metrics.rejected(provider, parsed.rejection);
       return answer(res, status, { error: parsed.rejection, reason: parsed.reason });
     }
     try {
@@ -159,12 +174,14 @@ export function createRelayHandler(options: RelayOptions): http.RequestListener 
           return answer(res, result.status, result.body);
         }
         logger.info({ provider, kind: parsed.other.kind }, 'callback about nothing we track');
+        metrics.ignored(provider);
         return answer(res, 200, { accepted: parsed.other.kind });
       }
       const result = await deliver(provider, parsed.event);
       return answer(res, result.status, result.body);
     } catch (error) {
       logger.error({ provider, error: error instanceof Error ? error.message : String(error) }, 'Temporal unreachable');
+      metrics.temporalUnavailable(provider);
       return answer(res, 503, { error: 'temporal unavailable, retry later' });
     }
   }
@@ -178,6 +195,11 @@ export function createRelayHandler(options: RelayOptions): http.RequestListener 
         if (!(providerNames as readonly string[]).includes(provider))
           return answer(res, 404, { error: 'unknown provider' });
         return handleCallback(provider, req, res);
+      }
+      if (req.method === 'GET' && url.pathname === '/metrics') {
+        const body = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        return res.end(body);
       }
       if (req.method === 'GET' && url.pathname === '/orphans')
         return answer(res, 200, { orphans: await orphans.list() });

@@ -5,15 +5,32 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
+/** The Prometheus exposition of this process (src/metrics). */
+export type MetricsSource = () => Promise<{ contentType: string; body: string }>;
+
 /**
- * GET /healthz answers 200 while `isHealthy()` holds, 503 otherwise. Later issues add /metrics here.
+ * GET /healthz answers 200 while `isHealthy()` holds, 503 otherwise; GET /metrics serves `metrics` when given.
  */
 export async function startHealthServer(
   port: number,
   isHealthy: () => boolean,
   host = '0.0.0.0',
+  metrics?: MetricsSource,
 ): Promise<HealthServer> {
   const server = http.createServer((req, res) => {
+    if (metrics && req.method === 'GET' && req.url === '/metrics') {
+      metrics().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { 'content-type': contentType });
+          res.end(body);
+        },
+        (error: unknown) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`metrics unavailable: ${error instanceof Error ? error.message : String(error)}\n`);
+        },
+      );
+      return;
+    }
     if (req.method === 'GET' && (req.url === '/healthz' || req.url === '/health')) {
       const ok = isHealthy();
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });

@@ -2,21 +2,31 @@
  * The worker process: `npm run worker` (development) or `node dist/worker/main.js` (images).
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { codecFromConfig, payoutsDataConverter } from '../codec/index.js';
-import { config, ConfigError } from '../config.js';
+import { failureConverterPath } from '../codec/data-converter.js';
+import { config, ConfigError, configuredProviders, merchantNotificationSettings } from '../config.js';
+import { ensureReconciliationSchedules } from '../client/reconciliation.js';
 import { temporalConnectionOptions } from '../temporal-connection.js';
 import { createLogger, installTemporalLogging } from '../logging.js';
+import { createWorkerMetrics } from '../metrics/worker-metrics.js';
 import { providersFromConfig } from '../providers/registry.js';
+import { startTracing } from '../tracing/index.js';
+import { defaultWorkflowsPath, webpackConfigHook } from './bundling.js';
 import { startHealthServer } from './health.js';
+import { workerQueues } from './task-queues.js';
 import { createPayoutsWorker } from './worker.js';
 
 const logger = createLogger('worker');
 
 async function main(): Promise<void> {
   const cfg = config();
-  installTemporalLogging(logger);
+  // The runtime is installed once, before any connection: SDK logs into pino, SDK metrics into our registry.
+  const metrics = createWorkerMetrics((line) => logger.warn(line));
+  installTemporalLogging(logger, 'INFO', metrics.telemetryOptions);
+  const tracing = startTracing(cfg, 'payouts-worker');
+  const plugins = tracing ? [tracing.plugin] : [];
   // Every payload is encrypted; outside development the worker does not start without CODEC_KEYS.
   const codec = await codecFromConfig(cfg, { allowDevelopmentKey: true, warn: (line) => logger.warn(line) });
   const dataConverter = payoutsDataConverter(codec);
@@ -24,25 +34,64 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(connectionOptions);
   // Activities that start or join workflows (card binding) use a client of their own.
   const clientConnection = await Connection.connect(connectionOptions);
-  const client = new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter });
-  const worker = await createPayoutsWorker({
-    connection,
+  const client = new Client({
+    connection: clientConnection,
     namespace: cfg.TEMPORAL_NAMESPACE,
-    taskQueue: cfg.PAYOUTS_TASK_QUEUE,
     dataConverter,
-    ...(cfg.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: cfg.WORKFLOW_BUNDLE_PATH } } : {}),
-    activities: createActivities({
-      providers: providersFromConfig(cfg, logger),
-      client,
-      taskQueue: cfg.PAYOUTS_TASK_QUEUE,
-    }),
+    plugins,
   });
-  const health = await startHealthServer(cfg.WORKER_HEALTH_PORT, () => worker.getState() === 'RUNNING');
+  // Untraced: a scrape's progress queries are not worth a trace each.
+  metrics.watchBatches(new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter }));
+  const providers = providersFromConfig(cfg, logger);
+  const merchantNotifications = merchantNotificationSettings(cfg);
+  const queues = workerQueues(cfg);
+  // Several queues share one bundle: bundling is the slow part of a worker's start.
+  const workflowBundle = cfg.WORKFLOW_BUNDLE_PATH
+    ? { codePath: cfg.WORKFLOW_BUNDLE_PATH }
+    : queues.length > 1
+      ? await bundleWorkflowCode({
+          workflowsPath: defaultWorkflowsPath(),
+          // A bundle ignores the worker's converter paths: failures must be encrypted from inside it.
+          failureConverterPath: failureConverterPath(),
+          webpackConfigHook,
+          plugins,
+        })
+      : undefined;
+  const workers = await Promise.all(
+    queues.map(({ taskQueue, maxActivitiesPerSecond }) =>
+      createPayoutsWorker({
+        connection,
+        namespace: cfg.TEMPORAL_NAMESPACE,
+        taskQueue,
+        dataConverter,
+        plugins,
+        ...(workflowBundle ? { workflowBundle } : {}),
+        ...(maxActivitiesPerSecond ? { tuning: { maxTaskQueueActivitiesPerSecond: maxActivitiesPerSecond } } : {}),
+        activities: createActivities({ providers, client, taskQueue, merchantNotifications }),
+      }),
+    ),
+  );
+  // Every worker keeps the schedules current; a failure here must not keep it from paying.
+  await ensureReconciliationSchedules(client, {
+    taskQueue: cfg.PAYOUTS_TASK_QUEUE,
+    providers: configuredProviders(cfg),
+    intervalMinutes: cfg.RECONCILIATION_INTERVAL_MINUTES,
+  }).catch((err: unknown) => logger.error({ err }, 'could not keep the reconciliation schedules'));
+  const health = await startHealthServer(
+    cfg.WORKER_HEALTH_PORT,
+    () => workers.every((worker) => worker.getState() === 'RUNNING'),
+    undefined,
+    () => metrics.scrape(),
+  );
   logger.info(
     {
-      taskQueue: cfg.PAYOUTS_TASK_QUEUE,
+      taskQueues: queues.map(({ taskQueue, maxActivitiesPerSecond }) =>
+        maxActivitiesPerSecond ? `${taskQueue} (${maxActivitiesPerSecond} activities/s)` : taskQueue,
+      ),
       address: cfg.TEMPORAL_ADDRESS,
       health: health.url,
+      metrics: `${health.url}/metrics`,
+      tracing: tracing?.exporter ?? 'off',
       codecKeys: codec.keyIds,
       activeCodecKey: codec.activeKeyId,
     },
@@ -50,13 +99,29 @@ async function main(): Promise<void> {
   );
   try {
     // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown; run() resolves once it is done.
-    await worker.run();
+    await runTogether(workers);
   } finally {
     await health.close();
+    metrics.stop();
+    await tracing?.shutdown();
     await connection.close();
     await clientConnection.close();
     logger.info('worker stopped');
   }
+}
+
+/** One worker failing stops the others: the process exits and its supervisor starts it whole again. */
+async function runTogether(workers: Worker[]): Promise<void> {
+  const results = await Promise.allSettled(
+    workers.map((worker) =>
+      worker.run().catch((err: unknown) => {
+        for (const other of workers) if (other.getState() === 'RUNNING') other.shutdown();
+        throw err;
+      }),
+    ),
+  );
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 main().catch((err: unknown) => {

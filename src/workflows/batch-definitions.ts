@@ -6,7 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { terminalStatuses } from '../domain/payout-outcome.js';
-import { payoutIdSchema, providerNameSchema, type PayoutRequest } from '../domain/payout-request.js';
+import { payoutIdSchema, providerNameSchema, type PayoutRequest, type ProviderName } from '../domain/payout-request.js';
 import type { PayoutTimings } from './payout.js';
 
 // ---- ids ----
@@ -31,6 +31,8 @@ export interface BatchItem {
   requestHash: string;
   /** Set when an earlier item of the same batch has this payoutId: reported `duplicate`, never started. */
   duplicateOf?: number;
+  /** The attempt to start (retry runs only; 1 when absent): its own workflow id and idempotency key. */
+  attempt?: number;
 }
 
 /** One line of the batch report. Cards appear masked; `seq` orders the rows and is not printed. */
@@ -44,6 +46,8 @@ export const reportRowSchema = z.object({
   maskedCard: z.string(),
   amount: z.number().int(),
   currency: z.string(),
+  /** The payout's attempt (1, then 2, ... for retries of declined items); absent for items never started. */
+  attempt: z.number().int().positive().optional(),
 });
 export type ReportRow = z.infer<typeof reportRowSchema>;
 
@@ -84,6 +88,12 @@ export const batchOptionsSchema = z
      * `maxTaskQueueActivitiesPerSecond` limits the calls made to that provider by all workers together.
      */
     providerTaskQueues: z.partialRecord(providerNameSchema, z.string().min(1)).optional(),
+    /** A batch that needs approval and has none this long (ms) after it could start ends unpaid (default 72 h). */
+    approvalTimeoutMs: z
+      .number()
+      .int()
+      .min(1_000)
+      .default(72 * 3_600_000),
   })
   .refine((options) => options.maxEventsPerRun >= eventHeadroom(options.concurrency) + minEventsForItems, {
     message: 'maxEventsPerRun leaves no room to start payouts at this concurrency (needs 6 x concurrency + 100)',
@@ -105,13 +115,36 @@ export interface BatchRunState {
   startedAt: string;
   /** The next item to start; every item before it was started or reported. */
   cursor: number;
-  inFlight: Array<{ payoutId: string; seq: number }>;
+  /** `attempt` is set for the retries of a retry run (their workflows are `payout-<payoutId>.a<n>`). */
+  inFlight: Array<{ payoutId: string; seq: number; attempt?: number }>;
   counts: Record<BatchItemStatus, number>;
   succeededAmounts: Record<string, number>;
   consecutiveSystemicFailures: number;
   paused?: PauseState;
   cancelled?: { reason: string; at: string };
   notBeforePassed: boolean;
+  /** Retry runs only: items retried and items left declined (with a few of the reasons). */
+  retry?: RetryTally;
+  /** Set once a batch that needs approval waits for it: unapproved at this instant, it ends unpaid. */
+  approvalDeadline?: string;
+  approval?: ApprovalDecision;
+  /** Amounts of the items started or reported so far, per provider and currency (batches with `totals` only). */
+  startedAmounts?: ProviderAmounts;
+  /** The providers' balances were checked since the batch started or was last resumed. */
+  balanceChecked?: boolean;
+}
+
+/** Minor units per provider and currency, e.g. `{ "rbkmoney": { "RUB": 500000 } }`. */
+export type ProviderAmounts = Partial<Record<ProviderName, Record<string, number>>>;
+
+/** A provider account holding less than the batch still has to pay from it (checkProviderBalances). */
+export interface BalanceShortfall {
+  provider: ProviderName;
+  currency: string;
+  /** What the batch's unstarted items still need, minor units of `currency`. */
+  needed: number;
+  /** What the provider says is available; its currency is the account's, which may differ. */
+  available: { amount: number; currency: string };
 }
 
 export interface BatchWorkflowInput {
@@ -122,6 +155,14 @@ export interface BatchWorkflowInput {
   notBefore?: string;
   /** Test and tuning hook: timings passed to every child PayoutWorkflow. */
   childTimings?: Partial<PayoutTimings>;
+  /** Who submitted the batch: under four-eyes approval, the one person who may not approve it. */
+  submittedBy?: string;
+  /** Set by the client when a currency's total is above its threshold: nothing is paid until approved. */
+  approval?: { reason: string };
+  /** The amount of the batch per provider and currency (duplicates left out): checked against balances. */
+  totals?: ProviderAmounts;
+  /** Set when this execution retries the batch's declined items (`payouts batch retry-declined`). */
+  retry?: BatchRetryInput;
   /** Set by continue-as-new only. */
   state?: BatchRunState;
   /** Rows not yet handed to their pages (continue-as-new only; at most rowFlushSize + concurrency). */
@@ -137,9 +178,61 @@ export const pauseStateSchema = z.object({
 });
 export type PauseState = z.infer<typeof pauseStateSchema>;
 
-export const batchStateSchema = z.enum(['scheduled', 'running', 'paused', 'cancelling', 'finishing', 'completed']);
+export const batchStateSchema = z.enum([
+  'scheduled',
+  'awaiting_approval',
+  'running',
+  'paused',
+  'cancelling',
+  'rejected',
+  'finishing',
+  'completed',
+]);
+
+/** How a batch's approval was settled; `expired` (by `system`) when no one approved it in time. */
+export const approvalDecisionSchema = z.object({
+  decision: z.enum(['approved', 'rejected', 'expired']),
+  by: z.string(),
+  at: z.string(),
+  reason: z.string().optional(),
+});
+export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
+
+export const batchApprovalSchema = z.object({
+  /** Why the batch needs approval, e.g. "RUB total 2 000 000.00 RUB is above the 1 000 000.00 RUB threshold". */
+  reason: z.string(),
+  /** Set once the batch waits for approval: unapproved at this instant, it ends unpaid. */
+  deadline: z.string().optional(),
+  decision: approvalDecisionSchema.optional(),
+});
 
 export const batchReportInfoSchema = z.object({ path: z.string(), rows: z.number().int() });
+
+/** A retry of the declined items: which round, which codes, how many were retried and why others were not. */
+export const batchRetryInfoSchema = z.object({
+  round: z.number().int().positive(),
+  codes: z.array(z.string()).optional(),
+  retried: z.number().int(),
+  skipped: z.number().int(),
+  /** The first few items left declined, each with the reason (e.g. the provider still shows it pending). */
+  skippedSamples: z.array(z.object({ payoutId: z.string(), reason: z.string() })),
+});
+export type BatchRetryInfo = z.infer<typeof batchRetryInfoSchema>;
+export type RetryTally = Pick<BatchRetryInfo, 'retried' | 'skipped' | 'skippedSamples'>;
+
+/**
+ * A new execution of `batch-<batchId>` that retries declined items: counts start from the batch's totals, and
+ * each item retried leaves `declined` until its new attempt's outcome is counted.
+ */
+export interface BatchRetryInput {
+  round: number;
+  /** Only items whose last decline carries one of these provider codes; every declined item when absent. */
+  codes?: string[];
+  counts: Record<BatchItemStatus, number>;
+  succeededAmounts: Record<string, number>;
+  /** Runs of the batch before this retry: the run number goes on from there. */
+  runs: number;
+}
 
 const countsSchema = z.record(batchItemStatusSchema, z.number().int().nonnegative());
 
@@ -160,12 +253,17 @@ export const batchProgressSchema = z.object({
   paused: pauseStateSchema.optional(),
   cancelled: z.object({ reason: z.string(), at: z.string() }).optional(),
   notBefore: z.string().optional(),
+  submittedBy: z.string().optional(),
+  /** Present when the batch needs a second person's approval (four-eyes). */
+  approval: batchApprovalSchema.optional(),
   consecutiveSystemicFailures: z.number().int(),
   /** Runs so far (1 + continue-as-new count). */
   run: z.number().int(),
   pageCount: z.number().int(),
   startedAt: z.string(),
   report: batchReportInfoSchema.optional(),
+  /** Present while (and after) the batch retries its declined items. */
+  retry: batchRetryInfoSchema.optional(),
 });
 export type BatchProgress = z.infer<typeof batchProgressSchema>;
 
@@ -175,8 +273,11 @@ export const batchResultSchema = z.object({
   counts: countsSchema,
   succeededAmounts: z.record(z.string(), z.number().int()),
   cancelled: z.object({ reason: z.string(), at: z.string() }).optional(),
+  /** How its approval was settled, for a batch that needed one; rejected and expired batches paid nothing. */
+  approval: approvalDecisionSchema.optional(),
   runs: z.number().int(),
   report: batchReportInfoSchema,
+  retry: batchRetryInfoSchema.optional(),
 });
 export type BatchResult = z.infer<typeof batchResultSchema>;
 
@@ -193,6 +294,18 @@ export const pauseBatchUpdate = defineUpdate<BatchProgress, [BatchControlRequest
 export const resumeBatchUpdate = defineUpdate<BatchProgress, [BatchControlRequest]>('resume');
 /** Starts nothing more, cancels children not yet submitted, reports every unstarted item `cancelled`. */
 export const cancelBatchUpdate = defineUpdate<BatchProgress, [BatchControlRequest]>('cancel');
+
+export interface BatchApprovalRequest {
+  /** Who decides; an approver must be someone other than the submitter. */
+  by: string;
+  /** Required to reject: shown in the progress, the result and every unstarted item's report row. */
+  reason?: string;
+}
+
+/** Lets a batch that needs approval pay. Refused for the submitter, a second time, and once settled or closed. */
+export const approveBatchUpdate = defineUpdate<BatchProgress, [BatchApprovalRequest]>('approve');
+/** Ends a batch that needs approval unpaid, with the reason: every item is reported `cancelled`. */
+export const rejectBatchUpdate = defineUpdate<BatchProgress, [BatchApprovalRequest]>('reject');
 
 // ---- BatchPageWorkflow messages ----
 

@@ -1,9 +1,10 @@
 /**
  * BatchPageWorkflow (id `batch-<batchId>-page-<n>`): one page of a batch, held by Temporal. It is the claim
  * check: the client starts it with up to a few hundred validated items, the batch reads them through an
- * activity (a query), and it gathers the page's report rows as the batch finishes items. Once its items are
- * all started it continues as new without them, so the run holding card numbers closes and ages out with the
- * namespace retention; the rows stay readable until the report's retention ends.
+ * activity (a query), and it gathers the page's report rows as the batch finishes items (one per item and
+ * attempt: a retry of a declined item adds its row next to the earlier one). Once its items are all started
+ * it continues as new without them, so the run holding card numbers closes and ages out with the namespace
+ * retention; the rows stay readable until the report's retention ends.
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import {
@@ -16,7 +17,7 @@ import {
   pageRowsSignal,
   type ReportRow,
 } from './batch-definitions.js';
-import { rowForUnstarted } from './batch-report.js';
+import { compareRows, rowForUnstarted, rowKey } from './batch-report.js';
 
 /** A page whose batch never closes it (terminated by hand) still ends. */
 const defaultMaxLifetimeMs = 90 * 24 * 3_600_000;
@@ -25,7 +26,7 @@ export async function BatchPageWorkflow(input: BatchPageInput): Promise<number> 
   const createdAt = input.createdAt ?? new Date().toISOString();
   const maxLifetimeMs = input.maxLifetimeMs ?? defaultMaxLifetimeMs;
   const endOfLife = Date.parse(createdAt) + maxLifetimeMs;
-  const rows = new Map<number, ReportRow>((input.rows ?? []).map((row) => [row.seq, row]));
+  const rows = new Map<string, ReportRow>((input.rows ?? []).map((row) => [rowKey(row), row]));
   const items = input.items;
   let itemsDone = false;
   let closed: BatchClosed | undefined = input.closed;
@@ -34,9 +35,9 @@ export async function BatchPageWorkflow(input: BatchPageInput): Promise<number> 
     if (!items) throw new Error(`page ${input.page} of batch ${input.batchId} no longer holds its items`);
     return items;
   });
-  setHandler(pageRowsQuery, () => [...rows.values()].sort((a, b) => a.seq - b.seq));
+  setHandler(pageRowsQuery, () => [...rows.values()].sort(compareRows));
   setHandler(pageRowsSignal, (incoming) => {
-    for (const row of incoming) rows.set(row.seq, row);
+    for (const row of incoming) rows.set(rowKey(row), row);
   });
   setHandler(pageItemsDoneSignal, () => {
     itemsDone = true;
@@ -44,8 +45,9 @@ export async function BatchPageWorkflow(input: BatchPageInput): Promise<number> 
   setHandler(batchClosedSignal, (closing) => {
     if (items && closing.cancelReason !== undefined) {
       const message = `batch cancelled before this payout started: ${closing.cancelReason}`;
+      const reported = new Set([...rows.values()].map((row) => row.seq));
       for (const item of items) {
-        if (!rows.has(item.seq)) rows.set(item.seq, rowForUnstarted(item, 'cancelled', message));
+        if (!reported.has(item.seq)) rows.set(rowKey({ seq: item.seq }), rowForUnstarted(item, 'cancelled', message));
       }
     }
     closed = closing;

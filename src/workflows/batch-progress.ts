@@ -13,6 +13,7 @@ import {
   eventHeadroom,
   type PauseState,
 } from './batch-definitions.js';
+import { awaitingApproval } from './batch-gates.js';
 
 export function emptyCounts(): Record<BatchItemStatus, number> {
   return Object.fromEntries(batchItemStatuses.map((status) => [status, 0])) as Record<BatchItemStatus, number>;
@@ -81,16 +82,22 @@ export function applyOutcome(
 }
 
 /** Where a batch stands; `completed` only once its report is written. */
-export function batchStateOf(state: BatchRunState, finishing: boolean): BatchProgress['state'] {
+export function batchStateOf(
+  state: BatchRunState,
+  finishing: boolean,
+  awaitingApproval = false,
+): BatchProgress['state'] {
   if (finishing) return 'finishing';
+  if (state.approval && state.approval.decision !== 'approved') return 'rejected';
   if (state.cancelled) return 'cancelling';
   if (state.paused) return 'paused';
   if (!state.notBeforePassed) return 'scheduled';
+  if (awaitingApproval) return 'awaiting_approval';
   return 'running';
 }
 
 export function progressView(
-  input: Pick<BatchWorkflowInput, 'batchId' | 'source' | 'notBefore'>,
+  input: Pick<BatchWorkflowInput, 'batchId' | 'source' | 'notBefore' | 'approval' | 'submittedBy'>,
   state: BatchRunState,
   extra: { finishing: boolean; report?: BatchProgress['report'] },
 ): BatchProgress {
@@ -98,7 +105,7 @@ export function progressView(
   const finished = finishedCount(state);
   return {
     batchId: input.batchId,
-    state: extra.report ? 'completed' : batchStateOf(state, extra.finishing),
+    state: extra.report ? 'completed' : batchStateOf(state, extra.finishing, awaitingApproval(input, state)),
     total,
     started: state.cursor,
     finished,
@@ -109,12 +116,28 @@ export function progressView(
     ...(state.paused ? { paused: state.paused } : {}),
     ...(state.cancelled ? { cancelled: state.cancelled } : {}),
     ...(input.notBefore ? { notBefore: input.notBefore } : {}),
+    ...(input.submittedBy !== undefined ? { submittedBy: input.submittedBy } : {}),
+    ...(input.approval
+      ? {
+          approval: {
+            reason: input.approval.reason,
+            ...(state.approvalDeadline ? { deadline: state.approvalDeadline } : {}),
+            ...(state.approval ? { decision: { ...state.approval } } : {}),
+          },
+        }
+      : {}),
     consecutiveSystemicFailures: state.consecutiveSystemicFailures,
     run: state.run,
     pageCount: input.source.pageCount,
     startedAt: state.startedAt,
     ...(extra.report ? { report: extra.report } : {}),
   };
+}
+
+function awaitingApprovalNote(view: BatchProgress): string {
+  const approval = view.approval;
+  const by = view.submittedBy === undefined ? '' : `; submitted by ${view.submittedBy}, approved by someone else`;
+  return `${approval?.reason ?? ''}${by}${approval?.deadline ? `; ends unpaid at ${approval.deadline}` : ''}`;
 }
 
 export function shouldContinueAsNew(historyLength: number, maxEventsPerRun: number, concurrency: number): boolean {
@@ -135,13 +158,18 @@ export function progressDetails(view: BatchProgress): string {
   const paid = Object.entries(view.succeededAmounts)
     .map(([currency, amount]) => formatMoney(amount, currency))
     .join(' + ');
-  const why = view.cancelled
-    ? ` (cancelled: ${view.cancelled.reason})`
-    : view.paused
-      ? ` (${view.paused.reason})`
-      : view.state === 'scheduled' && view.notBefore
-        ? ` (until ${view.notBefore})`
-        : '';
+  const why =
+    view.state === 'rejected' && view.cancelled
+      ? ` (${view.cancelled.reason})`
+      : view.cancelled
+        ? ` (cancelled: ${view.cancelled.reason})`
+        : view.paused
+          ? ` (${view.paused.reason})`
+          : view.state === 'scheduled' && view.notBefore
+            ? ` (until ${view.notBefore})`
+            : view.state === 'awaiting_approval' && view.approval
+              ? ` (${awaitingApprovalNote(view)})`
+              : '';
   return [
     `**${view.state}**${why}`,
     `${view.finished}/${view.total} finished, ${view.inFlight} in flight, run ${view.run}`,

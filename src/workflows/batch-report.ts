@@ -1,5 +1,5 @@
 /**
- * The batch report: one row per item, built inside the workflows (pure, deterministic) and written as CSV by
+ * The batch report: one row per item and attempt, built inside the workflows (pure, deterministic) and written as CSV by
  * the report activity and the client. Cards only ever appear masked.
  */
 import { scrubCardNumbers } from '../domain/card.js';
@@ -18,7 +18,18 @@ export function rowFromOutcome(seq: number, outcome: PayoutOutcome): ReportRow {
     maskedCard: outcome.maskedCard,
     amount: outcome.amount,
     currency: outcome.currency,
+    attempt: outcome.attempt,
   };
+}
+
+/** Item order, then attempt order (a row never started, without an attempt, first). */
+export function compareRows(a: ReportRow, b: ReportRow): number {
+  return a.seq - b.seq || (a.attempt ?? 0) - (b.attempt ?? 0);
+}
+
+/** A page keeps one row per item and attempt: a retry adds a row, it never replaces the earlier one. */
+export function rowKey(row: Pick<ReportRow, 'seq' | 'attempt'>): string {
+  return `${row.seq}:${row.attempt ?? 0}`;
 }
 
 /** An item that never ran as a payout of its own: a duplicate, or cancelled before it started. */
@@ -44,6 +55,7 @@ export const reportColumns = [
   'masked_card',
   'amount',
   'currency',
+  'attempt',
 ] as const;
 
 /**
@@ -72,12 +84,13 @@ export function reportCsvLine(row: ReportRow): string {
     row.maskedCard,
     row.amount,
     row.currency,
+    row.attempt,
   ];
   return `${cells.map(csvCell).join(',')}\n`;
 }
 
-/** The whole report, rows in item order. */
+/** The whole report, rows in item order (each item's attempts in turn). */
 export function reportCsv(rows: readonly ReportRow[]): string {
-  const sorted = [...rows].sort((a, b) => a.seq - b.seq);
+  const sorted = [...rows].sort(compareRows);
   return reportCsvHeader() + sorted.map(reportCsvLine).join('');
 }

@@ -4,6 +4,7 @@
  * each child signals `payoutFinished` once with its outcome, so the batch never waits for a child to close
  * (children stay open for late provider events). Continue-as-new keeps every run under `maxEventsPerRun`:
  * the cursor and the few ids in flight travel, nothing else, so no item is lost or started twice.
+ * A later execution with `retry` set gives the batch's declined items new attempts (batch-retry.ts).
  */
 import {
   ActivityFailure,
@@ -16,6 +17,7 @@ import {
   isCancellation,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -26,9 +28,12 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { BatchActivities, BatchReportFile } from '../activities/batch.js';
-import type { PayoutOutcome } from '../domain/payout-outcome.js';
+import type { BatchRetryActivities } from '../activities/batch-retry.js';
+import { idempotencyKeyFor, type PayoutOutcome } from '../domain/payout-outcome.js';
 import { payoutSearchAttributePairs, requestHashMemoKey } from './batch-child-options.js';
 import {
+  approveBatchUpdate,
+  type BatchApprovalRequest,
   type BatchControlRequest,
   type BatchItem,
   batchOptionsSchema,
@@ -41,9 +46,20 @@ import {
   pageItemsDoneSignal,
   pageRowsSignal,
   pauseBatchUpdate,
+  rejectBatchUpdate,
   type ReportRow,
   resumeBatchUpdate,
 } from './batch-definitions.js';
+import {
+  addStarted,
+  approvalDeadlineReason,
+  approvalRefusal,
+  approve,
+  hasAmounts,
+  refuseApproval,
+  remainingAmounts,
+  shortfallReason,
+} from './batch-gates.js';
 import {
   applyOutcome,
   countUnstarted,
@@ -54,8 +70,23 @@ import {
   shouldContinueAsNew,
 } from './batch-progress.js';
 import { rowFromOutcome, rowForUnstarted } from './batch-report.js';
-import { batchIdSearchAttribute, payoutFinishedSignal, payoutWorkflowId } from './definitions.js';
+import {
+  chooseRetries,
+  countRetriesSkipped,
+  countRetryStarted,
+  retryInfo,
+  retryInitialState,
+  type RetryPlan,
+} from './batch-retry.js';
+import {
+  batchIdSearchAttribute,
+  payoutAttemptWorkflowId,
+  payoutFinishedSignal,
+  payoutWorkflowId,
+} from './definitions.js';
 import { PayoutWorkflow, payoutSummary } from './payout.js';
+import { batchFinishedNotification } from '../notifications/events.js';
+import { handOverNotification } from './notification.js';
 
 export { BatchPageWorkflow } from './batch-page.js';
 
@@ -71,11 +102,23 @@ const childCalls = proxyActivities<BatchActivities>({
   retry: { initialInterval: '1 second', maximumAttempts: 3 },
 });
 
+/** A balance the provider cannot tell in about a minute is not checked: the circuit breaker is the backstop. */
+const balanceChecks = proxyActivities<BatchActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 4 },
+});
+
 /** The report must be written whatever it takes; it heartbeats per page group. */
 const reporting = proxyActivities<BatchActivities>({
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', maximumInterval: '1 minute' },
+});
+
+/** A retry run plans a page at a time: the provider is asked about every declined item's last attempt. */
+const retryPlanning = proxyActivities<BatchRetryActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
 function failureMessage(error: unknown): string {
@@ -90,23 +133,34 @@ const maxPollMs = 5 * 60_000;
 export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchResult> {
   const options = batchOptionsSchema.parse(input.options ?? {});
   const { batchId, source } = input;
-  const state: BatchRunState = input.state ?? initialState(new Date().toISOString());
+  const state: BatchRunState =
+    input.state ??
+    (input.retry ? retryInitialState(input.retry, new Date().toISOString()) : initialState(new Date().toISOString()));
   const rows: ReportRow[] = input.rows ?? [];
   const carried = new Set(state.inFlight.map((item) => item.payoutId));
   let pollDelayMs = firstPollMs;
   let nextPollAt = Date.now() + pollDelayMs;
   let nextSweepAt = Date.now() + options.inFlightCheckMs;
   let page: { index: number; items: BatchItem[] } | undefined;
+  let retryPage: { index: number; plan: RetryPlan } | undefined;
   let cancelSentToChildren = false;
   let finishing = false;
   let report: BatchReportFile | undefined;
   let changes = 0;
   const now = () => new Date().toISOString();
-  const view = () => progressView(input, state, { finishing, ...(report ? { report } : {}) });
+  const view = () => ({
+    ...progressView(input, state, { finishing, ...(report ? { report } : {}) }),
+    ...retryInfo(input.retry, state),
+  });
+  /** The key, and so the workflow (`payout-<key>`), of an item's attempt in flight. */
+  const attemptKeyOf = (payoutId: string) =>
+    idempotencyKeyFor(payoutId, state.inFlight.find((item) => item.payoutId === payoutId)?.attempt ?? 1);
 
   const finishChild = (outcome: PayoutOutcome) => {
     const entry = state.inFlight.find((item) => item.payoutId === outcome.payoutId);
     if (!entry) return;
+    // A retry run waits for the attempt it started; news of an earlier attempt is not that.
+    if (entry.attempt !== undefined && outcome.attempt !== entry.attempt) return;
     const effect = applyOutcome(state, outcome, options.stopAfterConsecutiveSystemicFailures, now());
     rows.push(rowFromOutcome(entry.seq, outcome));
     carried.delete(outcome.payoutId);
@@ -135,6 +189,7 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     (_request: BatchControlRequest) => {
       delete state.paused;
       state.consecutiveSystemicFailures = 0;
+      state.balanceChecked = false;
       changes++;
       return view();
     },
@@ -148,6 +203,29 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
       return view();
     },
     { validator: (_request: BatchControlRequest) => refuseWhenClosed() },
+  );
+  const validateApproval = (kind: 'approve' | 'reject') => (request: BatchApprovalRequest) => {
+    const refusal = approvalRefusal(input, state, kind, request);
+    if (refusal) throw new Error(refusal);
+    refuseWhenClosed();
+  };
+  setHandler(
+    approveBatchUpdate,
+    ({ by }: BatchApprovalRequest) => {
+      approve(state, by, now());
+      changes++;
+      return view();
+    },
+    { validator: validateApproval('approve') },
+  );
+  setHandler(
+    rejectBatchUpdate,
+    ({ by, reason }: BatchApprovalRequest) => {
+      refuseApproval(state, { decision: 'rejected', by, at: now(), reason: reason?.trim() ?? '' });
+      changes++;
+      return view();
+    },
+    { validator: validateApproval('reject') },
   );
 
   upsertSearchAttributes([{ key: batchIdSearchAttribute, value: batchId }]);
@@ -165,6 +243,7 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
   /** Starts items while the window has room, until every started item has its outcome. */
   async function runWindow(): Promise<void> {
     await waitForNotBefore();
+    await waitForApproval();
     for (;;) {
       setCurrentDetails(progressDetails(view()));
       if (rows.length >= options.rowFlushSize) await flushRows();
@@ -186,7 +265,8 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
         state.cursor < source.itemCount &&
         state.inFlight.length < options.concurrency;
       if (roomToStart) {
-        await startAvailable();
+        if (balanceCheckDue()) await checkBalances();
+        else await startAvailable();
         continue;
       }
       if (state.inFlight.length === 0 && (state.cursor >= source.itemCount || state.cancelled)) return;
@@ -206,11 +286,51 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     state.notBeforePassed = true;
   }
 
+  /** Four-eyes: a batch whose client found a currency's total above its threshold pays nothing until approved. */
+  async function waitForApproval(): Promise<void> {
+    if (!input.approval || state.approval || state.cancelled) return;
+    state.approvalDeadline ??= new Date(Date.now() + options.approvalTimeoutMs).toISOString();
+    setCurrentDetails(progressDetails(view()));
+    const waitMs = Math.max(1, Date.parse(state.approvalDeadline) - Date.now());
+    const settled = await condition(() => state.approval !== undefined || state.cancelled !== undefined, waitMs);
+    if (settled) return;
+    const reason = approvalDeadlineReason(options.approvalTimeoutMs);
+    refuseApproval(state, { decision: 'expired', by: 'system', at: now(), reason });
+    log.warn('batch not approved in time; it ends unpaid', { batchId });
+  }
+
+  /** Before the first start and after every resume, for batches whose client sent their totals. */
+  function balanceCheckDue(): boolean {
+    return input.totals !== undefined && !state.balanceChecked;
+  }
+
+  /**
+   * Compares what the unstarted items still need with the providers' available balances (RBKmoney's wallet);
+   * when one is short the batch waits paused, with the shortfall as the reason, instead of failing items one
+   * by one. A check that cannot be made is logged and the batch goes on.
+   */
+  async function checkBalances(): Promise<void> {
+    state.balanceChecked = true;
+    const needed = remainingAmounts(input.totals ?? {}, state.startedAmounts);
+    if (!hasAmounts(needed)) return;
+    try {
+      const shortfalls = await balanceChecks.checkProviderBalances({ needed });
+      if (shortfalls.length > 0 && !state.cancelled) {
+        state.paused ??= { reason: shortfallReason(shortfalls), by: 'system', since: now() };
+        log.warn('batch paused: a provider balance is short', { batchId, reason: state.paused.reason });
+      }
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      log.warn('provider balances could not be checked; going on', { batchId, error: failureMessage(error) });
+    }
+  }
+
   /**
    * Fills the window from the current page in one workflow task: the starts go out together, so an item
    * costs a few events instead of a task round trip each. The cursor moves once they have all resolved.
    */
   async function startAvailable(): Promise<void> {
+    if (input.retry) return await startRetries();
     const { page: index, offset } = pageOf(state.cursor, source.pageSize);
     const items = await pageItems(index);
     if (!items) return;
@@ -227,6 +347,7 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     }
     await Promise.all(chosen.map(startOrReport));
     state.cursor += chosen.length;
+    if (input.totals) addStarted(state, chosen);
   }
 
   async function startOrReport(item: BatchItem): Promise<void> {
@@ -236,14 +357,26 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
       return;
     }
     // In flight before the start resolves: a fast child's signal may be delivered in the same activation.
-    state.inFlight.push({ payoutId: request.payoutId, seq: item.seq });
+    state.inFlight.push({
+      payoutId: request.payoutId,
+      seq: item.seq,
+      ...(item.attempt ? { attempt: item.attempt } : {}),
+    });
+    if (item.attempt) countRetryStarted(state);
     try {
       // Never cancelled with the batch: a payout stops only through its own cancel update.
       await CancellationScope.nonCancellable(() =>
         startChild(PayoutWorkflow, {
-          workflowId: payoutWorkflowId(request.payoutId),
+          // Attempt 1 is `payout-<payoutId>`; a retry's attempt n is `payout-<payoutId>.a<n>`.
+          workflowId: payoutAttemptWorkflowId(request.payoutId, item.attempt ?? 1),
           taskQueue: options.providerTaskQueues?.[request.provider] ?? workflowInfo().taskQueue,
-          args: [{ request, ...(input.childTimings ? { timings: input.childTimings } : {}) }],
+          args: [
+            {
+              request,
+              ...(item.attempt ? { attempt: item.attempt } : {}),
+              ...(input.childTimings ? { timings: input.childTimings } : {}),
+            },
+          ],
           parentClosePolicy: ParentClosePolicy.ABANDON,
           cancellationType: ChildWorkflowCancellationType.ABANDON,
           // A payoutId already used, even by a closed payout, is never started again.
@@ -255,6 +388,11 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
       );
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      if (item.attempt) {
+        // This attempt exists already (a retry cut short): it is ours to wait for, asked for by query.
+        carried.add(request.payoutId);
+        return;
+      }
       state.inFlight = state.inFlight.filter((entry) => entry.seq !== item.seq);
       const workflowId = payoutWorkflowId(request.payoutId);
       reportDuplicate(item, `payoutId already used by an earlier payout (${workflowId}); not paid again`);
@@ -264,6 +402,37 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
   function reportDuplicate(item: BatchItem, message: string): void {
     rows.push(rowForUnstarted(item, 'duplicate', message));
     countUnstarted(state, 'duplicate');
+  }
+
+  /**
+   * A retry run: the page's plan (its declined items whose last attempt can no longer pay, with their
+   * requests read back from that attempt) gives the retries to start; the cursor passes the rest.
+   */
+  async function startRetries(): Promise<void> {
+    const { page: index } = pageOf(state.cursor, source.pageSize);
+    const plan = await retryPlan(index);
+    if (!plan) return;
+    const pageEnd = Math.min((index + 1) * source.pageSize, source.itemCount);
+    const from = state.cursor;
+    const next = chooseRetries(plan, from, options.concurrency - state.inFlight.length, pageEnd);
+    await Promise.all(next.chosen.map(startOrReport));
+    countRetriesSkipped(state, plan, from, next.cursor);
+    state.cursor = next.cursor;
+  }
+
+  /** A page's retry plan, made once per run; undefined (and the batch paused, with the reason) on failure. */
+  async function retryPlan(index: number): Promise<RetryPlan | undefined> {
+    if (retryPage?.index === index) return retryPage.plan;
+    try {
+      const plan = await retryPlanning.planBatchRetry({ batchId, page: index, codes: input.retry?.codes ?? [] });
+      retryPage = { index, plan };
+      return plan;
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      const reason = `the retries of page ${index} could not be planned: ${failureMessage(error)}`;
+      state.paused = { reason, by: 'system', since: now() };
+      return undefined;
+    }
   }
 
   /** A page's items, read once per run; undefined (and the batch paused, with the reason) when unreadable. */
@@ -311,7 +480,8 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     const sweep = Date.now() >= nextSweepAt;
     const payoutIds = sweep ? state.inFlight.map((item) => item.payoutId) : [...carried];
     try {
-      const outcomes = await childCalls.collectPayoutOutcomes({ payoutIds });
+      // By key: the activity asks `payout-<key>`, the attempt's own workflow (the payoutId for attempt 1).
+      const outcomes = await childCalls.collectPayoutOutcomes({ payoutIds: payoutIds.map(attemptKeyOf) });
       for (const outcome of outcomes) finishChild(outcome);
     } catch (error) {
       if (isCancellation(error)) throw error;
@@ -329,7 +499,7 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     if (state.inFlight.length === 0) return;
     try {
       await childCalls.cancelPayouts({
-        payoutIds: state.inFlight.map((item) => item.payoutId),
+        payoutIds: state.inFlight.map((item) => attemptKeyOf(item.payoutId)),
         reason: `batch cancelled: ${state.cancelled?.reason ?? ''}`,
       });
     } catch (error) {
@@ -343,7 +513,8 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     setCurrentDetails(progressDetails(view()));
     await flushRows();
     const unstarted = source.itemCount - state.cursor;
-    if (state.cancelled && unstarted > 0) countUnstarted(state, 'cancelled', unstarted);
+    // A retry run's items it did not reach keep their earlier outcome.
+    if (state.cancelled && unstarted > 0 && !input.retry) countUnstarted(state, 'cancelled', unstarted);
     const keepUntil = new Date(Date.now() + options.reportRetentionDays * 24 * 3_600_000).toISOString();
     report = await reporting.finishBatchReport({
       batchId,
@@ -351,6 +522,10 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
       closed: { keepUntil, ...(state.cancelled ? { cancelReason: state.cancelled.reason } : {}) },
     });
     setCurrentDetails(progressDetails(view()));
+    if (patched('merchant-notifications')) {
+      const finished = { batchId, total: source.itemCount, ...state, retryRound: input.retry?.round };
+      await handOverNotification(batchFinishedNotification(finished, now()));
+    }
     await condition(allHandlersFinished);
     return {
       batchId,
@@ -358,8 +533,10 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
       counts: { ...state.counts },
       succeededAmounts: { ...state.succeededAmounts },
       ...(state.cancelled ? { cancelled: state.cancelled } : {}),
+      ...(state.approval ? { approval: state.approval } : {}),
       runs: state.run,
       report,
+      ...retryInfo(input.retry, state),
     };
   }
 }

@@ -4,7 +4,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { PayoutOutcome, PayoutStatus } from '../domain/payout-outcome.js';
+import { idempotencyKeyFor, type PayoutOutcome, type PayoutStatus } from '../domain/payout-outcome.js';
 import type { ProviderName } from '../domain/payout-request.js';
 import type { BindingEvent, ProviderEvent, ProviderStatus } from '../providers/contract.js';
 
@@ -54,14 +54,41 @@ export interface CancelRequest {
 export const awaitOutcomeUpdate = defineUpdate<PayoutOutcome>('awaitOutcome');
 
 export const payoutWorkflowId = (payoutId: string) => `payout-${payoutId}`;
+/**
+ * The workflow of one attempt: `payout-<idempotency key>`, i.e. `payout-<payoutId>` for attempt 1 and
+ * `payout-<payoutId>.a<n>` later ("." never occurs in a payoutId). The relay routes a key to it directly.
+ */
+export const payoutAttemptWorkflowId = (payoutId: string, attempt: number) =>
+  payoutWorkflowId(idempotencyKeyFor(payoutId, attempt));
+/** The workflow of the attempt that owns a provider-side idempotency key. */
+export const workflowIdOfKey = (idempotencyKey: string) => payoutWorkflowId(idempotencyKey);
 
 /** Sent by a child PayoutWorkflow to its parent (a batch) once, when it reaches its outcome. */
 export const payoutFinishedSignal = defineSignal<[PayoutOutcome]>('payoutFinished');
 
+/**
+ * Reconciliation's evidence for a payout in `needs_review`: the provider's status, looked up by its key.
+ * A definite answer settles a payout whose outcome was unknown; anything else is recorded only. Refused
+ * (by the validator) unless the payout is in review.
+ */
+export const settlePayoutUpdate = defineUpdate<SettleResult, [SettleRequest]>('settle');
+export interface SettleRequest {
+  status: ProviderStatus;
+  checkedAt: string;
+  /** The reconciliation run's workflow id. */
+  by: string;
+}
+export interface SettleResult {
+  /** settled: now succeeded or declined; unchanged: no definite answer; contradiction: definite but disagrees. */
+  result: 'settled' | 'unchanged' | 'contradiction';
+  status: PayoutStatus;
+  reason?: string;
+}
+
 /** One thing the provider told us (callback or status poll), and what it did to the payout. */
 export interface RecordedEvent {
   eventId: string;
-  source: 'callback' | 'poll';
+  source: 'callback' | 'poll' | 'reconciliation';
   receivedAt: string;
   state: ProviderStatus['state'];
   code?: string;
@@ -84,6 +111,10 @@ export interface PayoutView {
   submittedAt?: string;
   outcome?: PayoutOutcome;
   reviewReason?: string;
+  /** Why it is (or was) in review: no outcome in time (reconciliation may settle it), or a contradiction (a person). */
+  reviewKind?: 'outcome_unknown' | 'contradiction';
+  /** Set when reconciliation settled an unknown outcome. */
+  settlement?: { by: string; at: string };
   events: RecordedEvent[];
 }
 

@@ -2,3 +2,5 @@
 export { PayoutWorkflow } from './payout.js';
 export { DestinationWorkflow } from './destination.js';
 export { BatchWorkflow, BatchPageWorkflow } from './batch.js';
+export { ReconciliationWorkflow } from './reconciliation.js';
+export { MerchantNotificationWorkflow } from './notification.js';

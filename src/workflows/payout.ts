@@ -24,6 +24,7 @@ import {
 import type { CardBindingActivities } from '../activities/card-binding.js';
 import type { PayoutActivities } from '../activities/payout.js';
 import { maskPan } from '../domain/card.js';
+import { countPayoutOutcome } from '../metrics/workflow-metrics.js';
 import { formatMoney } from '../domain/currency.js';
 import {
   type FailureClass,
@@ -52,7 +53,13 @@ import {
   type PayoutView,
   providerEventSignal,
   type RecordedEvent,
+  settlePayoutUpdate,
+  type SettleRequest,
+  type SettleResult,
 } from './definitions.js';
+import { payoutNotification } from '../notifications/events.js';
+import { deliverInBackground } from './notification.js';
+import { decideSettlement } from './settlement.js';
 import {
   decideClosed,
   decideOpen,
@@ -71,6 +78,8 @@ export interface PayoutTimings {
   outcomeDeadlineMs: number;
   /** How long the workflow keeps listening for late callbacks after its outcome. */
   lateEventWindowMs: number;
+  /** An unknown outcome (`needs_review` at the deadline) stays open this long for reconciliation to settle it. */
+  settlementWindowMs: number;
 }
 
 export const defaultPayoutTimings: PayoutTimings = {
@@ -79,6 +88,8 @@ export const defaultPayoutTimings: PayoutTimings = {
   outcomeDeadlineMs: 72 * 3_600_000,
   // RBKmoney retries a webhook for 24 hours; a day more covers a relay outage.
   lateEventWindowMs: 48 * 3_600_000,
+  // Reconciliation asks hourly; a payout the provider cannot answer for in a month is a person's case.
+  settlementWindowMs: 30 * 24 * 3_600_000,
 };
 
 export interface PayoutWorkflowInput {
@@ -176,11 +187,26 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
   let submissionStarted = false;
   let parentNotified: Promise<void> | undefined;
   let bindingOutcome: BindingOutcome | undefined;
+  const notified = new Set<string>();
+  const notifications: Promise<void>[] = [];
 
   const setStatus = (status: PayoutStatus, details: string) => {
     view.status = status;
     upsertSearchAttributes([{ key: payoutStatusSearchAttribute, value: status }]);
     setCurrentDetails(`**${status}**: ${details}`);
+  };
+
+  /** Tells the merchant's backend about each new terminal status, once; runs beside the workflow, never before it. */
+  const notifyMerchant = (outcome: PayoutOutcome, settledBy?: string) => {
+    if (!patched('merchant-notifications')) return;
+    const notification = payoutNotification(outcome, {
+      occurredAt: new Date().toISOString(),
+      ...(request.batchId ? { batchId: request.batchId } : {}),
+      ...(settledBy ? { settledBy } : {}),
+    });
+    if (notified.has(notification.id)) return;
+    notified.add(notification.id);
+    notifications.push(deliverInBackground(notification));
   };
 
   const finish = (
@@ -201,6 +227,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       finishedAt: new Date().toISOString(),
     };
     view.outcome = outcome;
+    countPayoutOutcome(outcome);
     setStatus(status, fields.message ?? fields.code ?? payoutSummary(request));
     // A batch learns each outcome from its children by signal, so it never waits for their late-event window.
     const parent = workflowInfo().parent;
@@ -213,15 +240,19 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
         // The batch may have been closed by an operator; the payout's own outcome stands regardless.
         .catch((error: unknown) => log.warn('could not notify the parent batch', { error: String(error) }));
     }
+    notifyMerchant(outcome);
     return outcome;
   };
 
   /** Sends a finished payout to review: its outcome stays readable, the reason says what contradicts it. */
   const review = (reason: string) => {
     view.reviewReason = reason;
+    view.reviewKind = 'contradiction';
     if (view.outcome) {
+      if (view.outcome.status !== 'needs_review') countPayoutOutcome({ ...view.outcome, status: 'needs_review' });
       view.outcome = { ...view.outcome, status: 'needs_review', message: reason };
       setStatus('needs_review', reason);
+      notifyMerchant(view.outcome);
     } else {
       finish('needs_review', { message: reason });
     }
@@ -260,6 +291,43 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     await condition(() => view.outcome !== undefined);
     return view.outcome as PayoutOutcome;
   });
+  setHandler(
+    settlePayoutUpdate,
+    (evidence: SettleRequest): SettleResult => {
+      const decision = decideSettlement(view.reviewKind, evidence.status);
+      if (evidence.status.reference && !view.reference) view.reference = evidence.status.reference;
+      record({
+        eventId: `reconciliation:${evidence.by}`,
+        source: 'reconciliation',
+        ...describe(evidence.status),
+        effect:
+          decision.kind === 'settled' ? 'applied' : decision.kind === 'contradiction' ? 'contradiction' : 'recorded',
+      });
+      if (decision.kind !== 'settled') return { result: decision.kind, status: view.status, reason: decision.reason };
+      const { code: _code, message: _message, failureClass: _class, ...unknownOutcome } = view.outcome as PayoutOutcome;
+      const outcome: PayoutOutcome = {
+        ...unknownOutcome,
+        status: decision.status,
+        ...(view.reference ? { reference: view.reference } : {}),
+        ...(decision.status === 'declined'
+          ? { code: decision.code, message: decision.message, failureClass: 'declined' as const }
+          : { message: `settled by reconciliation: ${request.provider} reports it succeeded` }),
+        finishedAt: new Date().toISOString(),
+      };
+      view.outcome = outcome;
+      view.settlement = { by: evidence.by, at: outcome.finishedAt };
+      setStatus(outcome.status, `settled by ${evidence.by}`);
+      notifyMerchant(outcome, evidence.by);
+      return { result: 'settled', status: outcome.status };
+    },
+    {
+      validator: (_evidence: SettleRequest) => {
+        if (view.status !== 'needs_review') {
+          throw new Error(`payout ${request.payoutId} is ${view.status}, not in review: nothing to settle`);
+        }
+      },
+    },
+  );
 
   upsertSearchAttributes([
     { key: payoutProviderSearchAttribute, value: request.provider },
@@ -468,6 +536,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       if (view.outcome) return;
       const now = Date.now();
       if (now >= deadline) {
+        view.reviewKind = 'outcome_unknown';
         finish('needs_review', {
           message: `no outcome from ${request.provider} within ${formatDuration(timings.outcomeDeadlineMs)} of submission`,
         });
@@ -513,8 +582,32 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       if (!isCancellation(error)) throw error;
     }
     drainInbox();
+    await awaitSettlement();
     await parentNotified;
+    await Promise.all(notifications);
     await condition(allHandlersFinished);
     return view.outcome ?? outcome;
+  }
+
+  /**
+   * An unknown outcome stays open (late callbacks still recorded) until reconciliation settles it, a month
+   * passes, or an operator cancels the workflow; then it closes in review.
+   */
+  async function awaitSettlement(): Promise<void> {
+    if (view.status !== 'needs_review' || view.reviewKind !== 'outcome_unknown') return;
+    if (!patched('needs-review-awaits-settlement')) return;
+    const closeAt = Date.now() + timings.settlementWindowMs;
+    // The payout runs in a non-cancellable scope from submission on; a cancel request still ends this wait.
+    let cancelRequested = false;
+    CancellationScope.current().cancelRequested.catch(() => {
+      cancelRequested = true;
+    });
+    while (view.status === 'needs_review' && !cancelRequested && Date.now() < closeAt) {
+      await condition(
+        () => inbox.length > 0 || view.status !== 'needs_review' || cancelRequested,
+        closeAt - Date.now(),
+      );
+      drainInbox();
+    }
   }
 }

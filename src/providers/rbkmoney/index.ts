@@ -6,6 +6,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { PanCard, PayoutRequest } from '../../domain/payout-request.js';
 import type {
+  AccountBalance,
   CallbackResult,
   PayoutProvider,
   ProviderStatus,
@@ -77,6 +78,7 @@ export interface RbkmoneyProvider extends PayoutProvider {
   cardFingerprint(card: PanCard): string;
   /** The destination externalID of this card for the configured identity and a currency. */
   destinationExternalId(card: PanCard, currency: string): string;
+  availableBalance(currency: string): Promise<AccountBalance>;
 }
 
 function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -192,6 +194,15 @@ export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): Rbkmon
       }),
 
     getDestination: (id) => getDestination(client, id),
+
+    /** The wallet's `available` (own minus what pending withdrawals hold); the wallet has one currency. */
+    async availableBalance(_currency: string): Promise<AccountBalance> {
+      const walletID = required(options.walletId, 'RBKMONEY_WALLET_ID', 'the wallet payouts are paid from');
+      const account = await client.getWalletAccount(walletID);
+      if (!account)
+        throw new SystemicProviderError('rbkmoney', `RBKmoney wallet ${walletID} does not exist`, 'no_wallet');
+      return { amount: account.available.amount, currency: account.available.currency };
+    },
 
     setupAccount: (input) => setupAccount(client, input),
 

@@ -119,6 +119,14 @@ export class Accounts {
     });
   }
 
+  /** Test control: sets what the wallet owns (minor units); what pending withdrawals hold stays held. */
+  setBalance(id: string, own: number) {
+    const record = this.#wallets.get(id);
+    if (!record) return empty(404);
+    record.own = own;
+    return this.getWalletAccount(id);
+  }
+
   createWebhook(request: WebhookRequest) {
     const identity = this.#identities.get(request.identityID);
     if (!identity) return json(422, { message: 'No such identity' });

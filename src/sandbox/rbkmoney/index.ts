@@ -4,10 +4,11 @@
  * ./test-cards.ts and docs/SANDBOX.md, "RBKmoney". Not served: list operations, webhook deletion (the
  * sandbox router has no DELETE), quotes, grants, deposits, reports.
  */
+import { z } from 'zod';
 import type { SandboxProviderFactory } from '../provider-module.js';
-import type { Route, SandboxRequest } from '../server.js';
+import { jsonReply, parseJsonBody, type Route, type SandboxRequest } from '../server.js';
 import type { Answer } from './answers.js';
-import { api, bodyOf, idParam, intParam } from './http.js';
+import { api, bodyOf, idParam, intParam, toReply } from './http.js';
 import { RbkmoneyProcessing } from './processing.js';
 import {
   bankCardRequestSchema,
@@ -24,6 +25,8 @@ export type { RbkmoneySandboxSettings } from './settings.js';
 export { testAmounts, testCards } from './test-cards.js';
 
 const provider = 'rbkmoney';
+
+const balanceSchema = z.object({ own: z.number().int().min(0) }).strict();
 
 export function rbkmoneySandbox(settings: RbkmoneySandboxSettings): SandboxProviderFactory {
   return (context) => {
@@ -147,6 +150,18 @@ export function rbkmoneySandbox(settings: RbkmoneySandboxSettings): SandboxProvi
           accounts.getWebhook(idParam(r.params.id, 'webhookID'), idParam(r.query.get('identityID'), 'identityID')),
         ),
       ),
+      {
+        // Test control, not the provider's: a wallet's balance, to drive a batch's balance check.
+        method: 'POST',
+        path: '/sandbox/rbkmoney/wallets/:id/balance',
+        kind: 'control',
+        handle: (r) => {
+          const json = parseJsonBody(r.body);
+          const parsed = json.ok ? balanceSchema.safeParse(json.value) : undefined;
+          if (!parsed?.success) return jsonReply(400, { error: 'expected {"own": <minor units, integer >= 0>}' });
+          return toReply(accounts.setBalance(r.params.id ?? '', parsed.data.own));
+        },
+      },
     ];
 
     return {

@@ -233,14 +233,15 @@ test('a provider task queue with maxTaskQueueActivitiesPerSecond paces that prov
   });
   const batchId = uniqueId('paced');
   const items = Array.from({ length: 6 }, () => ecommpayItem(ecommpayCards.visa.pan));
+  // A client configured with the provider's queue (as the CLI is by PAYOUTS_PROVIDER_RATE_LIMITS) routes there.
+  const routed = new PayoutsClient({
+    client: conns.client,
+    taskQueue,
+    providerTaskQueues: { ecommpay: ecommpayQueue },
+  });
   const result = await paced.runUntil(async () => {
-    await env.payouts.submitBatch({
-      batchId,
-      items,
-      childTimings: batchChildTimings,
-      options: { concurrency: 6, providerTaskQueues: { ecommpay: ecommpayQueue } },
-    });
-    return env.payouts.waitForBatch(batchId);
+    await routed.submitBatch({ batchId, items, childTimings: batchChildTimings, options: { concurrency: 6 } });
+    return routed.waitForBatch(batchId);
   });
   expect(result.counts.succeeded).toBe(6);
   const child = await conns.client.workflow.getHandle(payoutWorkflowId(items[0]?.payoutId ?? '')).describe();

@@ -8,6 +8,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../../../src/activities/index.js';
+import type { MerchantNotificationSettings } from '../../../src/config.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
 import { freePort } from '../../../src/devstack/ports.js';
@@ -35,6 +36,7 @@ export const testTimings: PayoutTimings = {
   maxPollIntervalMs: 3_000,
   outcomeDeadlineMs: 30_000,
   lateEventWindowMs: 2_000,
+  settlementWindowMs: 2_000,
 };
 
 export type PayoutHandle = WorkflowHandleWithFirstExecutionRunId<typeof PayoutWorkflow>;
@@ -60,6 +62,8 @@ export interface PayoutStackOptions {
   dataConverter?: DataConverter;
   /** The providers' (the worker's activities) and the relay's logger; silent by default. The sandbox stays silent. */
   logger?: Logger;
+  /** The worker's merchant notifications (off by default). */
+  merchantNotifications?: MerchantNotificationSettings;
 }
 
 export async function startPayoutStack(name: string, options: PayoutStackOptions = {}): Promise<PayoutStack> {
@@ -128,7 +132,12 @@ export async function startPayoutStack(name: string, options: PayoutStackOptions
         connection: conns.nativeConnection,
         namespace: testServer().namespace,
         taskQueue,
-        activities: createActivities({ providers, client: conns.client, taskQueue }),
+        activities: createActivities({
+          providers,
+          client: conns.client,
+          taskQueue,
+          merchantNotifications: options.merchantNotifications,
+        }),
       };
       stack.worker = await createPayoutsWorker({ ...workerOptions, dataConverter: options.dataConverter });
       running = stack.worker.run();

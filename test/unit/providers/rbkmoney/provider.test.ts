@@ -530,3 +530,20 @@ describe('setupAccount', () => {
     expect(setup.webhookPublicKeys).toEqual([]);
   });
 });
+
+describe('availableBalance', () => {
+  test("reads the wallet's account and answers its available amount, in the wallet's currency", async () => {
+    server.replies.push(() => ({
+      status: 200,
+      body: { own: { amount: 1_500_000, currency: 'RUB' }, available: { amount: 1_200_000, currency: 'RUB' } },
+    }));
+    await expect(provider().availableBalance('RUB')).resolves.toEqual({ amount: 1_200_000, currency: 'RUB' });
+    expect(server.seen[0]?.url).toBe('/wallet/v0/wallets/18/account');
+  });
+
+  test('an unknown wallet or a missing wallet id is systemic', async () => {
+    server.replies.push(() => ({ status: 404 }));
+    await expect(provider().availableBalance('RUB')).rejects.toBeInstanceOf(SystemicProviderError);
+    await expect(provider({ walletId: undefined }).availableBalance('RUB')).rejects.toThrow('RBKMONEY_WALLET_ID');
+  });
+});

@@ -252,6 +252,16 @@ describe('withdrawals', () => {
     expect(state.accounts.getWalletAccount(walletId).body).toMatchObject({ available: { amount: 100_000 } });
   });
 
+  test('a test sets what the wallet owns; what pending withdrawals hold stays held', () => {
+    const { state, walletId, destinationId } = ready();
+    state.withdrawals.create(withdrawal(walletId, destinationId, 30_000));
+    expect(state.accounts.setBalance(walletId, 50_000).body).toEqual({
+      own: { amount: 50_000, currency: 'RUB' },
+      available: { amount: 20_000, currency: 'RUB' },
+    });
+    expect(state.accounts.setBalance('no-such-wallet', 1).status).toBe(404);
+  });
+
   test('more than the available balance fails with account_limit_exceeded:amount', () => {
     const { state, walletId, destinationId } = ready();
     state.withdrawals.create(withdrawal(walletId, destinationId, 60_000, 'p-1'));

@@ -1,0 +1,1 @@
+export { startTracing, type Tracing, type TracingConfig, tracingExporterOf } from './tracing.js';

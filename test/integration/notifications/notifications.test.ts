@@ -1,0 +1,119 @@
+// Merchant notifications end to end: payouts through the sandbox, a worker with notifications on, and a
+// test receiver that verifies every signature. Each event arrives once, signed, with the masked card only;
+// an outage of the receiver delays the notifications, never the outcomes, and loses none.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PayoutsClient } from '../../../src/client/index.js';
+import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
+import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
+import { merchantNotificationWorkflowId } from '../../../src/workflows/notification.js';
+import { replayStarted } from '../replay-helpers.js';
+import { awaitOutcomeUpdate, type PayoutStack, startPayoutStack, waitFor } from '../payout/stack.js';
+import { receiverSecret, startReceiver, type TestReceiver } from './receiver.js';
+
+// The batch's report goes to a temporary directory, set before the worker first reads the configuration.
+process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'payouts-notifications-'));
+
+let stack: PayoutStack;
+let receiver: TestReceiver;
+beforeAll(async () => {
+  receiver = await startReceiver();
+  stack = await startPayoutStack('notifications', {
+    merchantNotifications: { url: receiver.url, secret: receiverSecret },
+  });
+});
+afterAll(async () => {
+  await stack?.close();
+  await receiver?.close();
+});
+
+function payout(pan: string): PayoutRequestInput {
+  return {
+    payoutId: `n-${randomUUID().slice(0, 12)}`,
+    provider: 'ecommpay',
+    amount: 150_000,
+    currency: 'RUB',
+    card: { pan, expMonth: 12, expYear: 2030, holder: 'IVAN PETROV' },
+    customer: { id: 'c-1', ip_address: '127.0.0.1', first_name: 'Ivan', last_name: 'Petrov' },
+    sender: { first_name: 'Acme', last_name: 'Ltd', day_of_birth: '01-01-1980' },
+  };
+}
+
+const noCardNumber = /(?<!\d)\d{13,19}(?!\d)/;
+
+test('each outcome reaches the merchant once, signed, with the masked card only', async () => {
+  const paid = payout(testCards.visa.pan);
+  const declined = payout(testCards.decline3105.pan);
+  const handles = [await stack.start(paid), await stack.start(declined)];
+  for (const handle of handles) await handle.result();
+
+  const ids = [`payout:${paid.payoutId}:succeeded:1`, `payout:${declined.payoutId}:declined:1`];
+  for (const id of ids) {
+    const deliveries = receiver.deliveries(id);
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]!.signatureValid).toBe(true);
+    expect(deliveries[0]!.body).not.toMatch(noCardNumber);
+  }
+  expect(receiver.deliveries(ids[0]!)[0]!.notification).toMatchObject({
+    id: ids[0],
+    type: 'payout.outcome',
+    payout: { payoutId: paid.payoutId, status: 'succeeded', maskedCard: '424242******4242', amount: 150_000 },
+  });
+  expect(receiver.deliveries(ids[1]!)[0]!.notification).toMatchObject({
+    payout: { status: 'declined', code: '3105', failureClass: 'declined', maskedCard: '400000******1056' },
+  });
+});
+
+test('while the receiver is down the outcome is not delayed; afterwards every event arrives once', async () => {
+  await receiver.down();
+  const requests = [payout(testCards.visa.pan), payout(testCards.mastercard.pan)];
+  const handles = await Promise.all(requests.map((request) => stack.start(request)));
+  const startedAt = Date.now();
+  const outcomes = await Promise.all(handles.map((handle) => handle.executeUpdate(awaitOutcomeUpdate)));
+  expect(outcomes.map((outcome) => outcome.status)).toEqual(['succeeded', 'succeeded']);
+  expect(Date.now() - startedAt).toBeLessThan(10_000);
+
+  // Down for longer than the first few retries.
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  const ids = requests.map((request) => `payout:${request.payoutId}:succeeded:1`);
+  expect(ids.flatMap((id) => receiver.deliveries(id))).toEqual([]);
+  await receiver.up();
+
+  await waitFor(async () => ids.every((id) => receiver.deliveries(id).length === 1), 60_000);
+  for (const handle of handles) await handle.result();
+  for (const id of ids) expect(receiver.deliveries(id).map((delivery) => delivery.signatureValid)).toEqual([true]);
+  // The delivery was retried (its activity's attempts), not sent again as a new event.
+  const history = await handles[0]!.fetchHistory();
+  const attempts = (history.events ?? [])
+    .map((event) => event.activityTaskStartedEventAttributes?.attempt ?? 0)
+    .reduce((most, attempt) => Math.max(most, attempt), 0);
+  expect(attempts).toBeGreaterThan(1);
+});
+
+test('a finished batch is one event, after its payouts’ own events', async () => {
+  const payouts = new PayoutsClient({ client: stack.conns.client, taskQueue: stack.taskQueue });
+  const batchId = `nb-${randomUUID().slice(0, 8)}`;
+  const items = [payout(testCards.visa.pan), payout(testCards.decline3105.pan)];
+  await payouts.submitBatch({ batchId, items, childTimings: { lateEventWindowMs: 1_000 } });
+  await payouts.waitForBatch(batchId);
+
+  const eventId = `batch:${batchId}:finished`;
+  await waitFor(async () => receiver.deliveries(eventId).length === 1);
+  expect(receiver.deliveries(eventId)[0]!.notification).toMatchObject({
+    type: 'batch.finished',
+    batch: { batchId, total: 2, counts: { succeeded: 1, declined: 1 } },
+  });
+  for (const item of items) {
+    const child = receiver.received.find((delivery) => delivery.eventId.startsWith(`payout:${item.payoutId}:`));
+    expect(child?.notification).toMatchObject({ payout: { batchId } });
+  }
+  // Handed to a workflow of its own, whose id is the event's: a second start of the same event is refused.
+  const notification = stack.conns.client.workflow.getHandle(merchantNotificationWorkflowId(eventId));
+  expect((await notification.describe()).status.name).toBe('COMPLETED');
+});
+
+test('the histories of these payouts replay on today’s code', async () => {
+  expect(await replayStarted('notifications', stack.started)).toEqual([]);
+});
