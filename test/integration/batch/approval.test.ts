@@ -1,12 +1,11 @@
 // Four-eyes approval of a batch whose total is above its currency's threshold, on the dev server with the
 // sandbox: nothing is paid while it waits; the submitter may not approve; a second person's approval pays;
 // a rejection or the approval deadline ends it unpaid, every item reported. The CLI commands end to end.
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BatchStateError, PayoutsClient, type PayoutRequestInput } from '../../../src/client/index.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
-import { testServer } from '../helpers.js';
+import { type CliRun, runPayoutsCli } from '../payouts-cli.js';
 import {
   batchChildTimings,
   dataDir,
@@ -111,29 +110,10 @@ test('a batch under every threshold needs no approval', async () => {
   await expect(payouts.approveBatch(batchId, 'bob')).rejects.toBeInstanceOf(BatchStateError);
 });
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { address, namespace } = testServer();
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.resolve('bin/payouts.js'), ...args],
-      {
-        env: {
-          ...process.env,
-          TEMPORAL_ADDRESS: address,
-          TEMPORAL_NAMESPACE: namespace,
-          PAYOUTS_TASK_QUEUE: env.stack.taskQueue,
-          DATA_DIR: dataDir,
-          LOG_LEVEL: 'silent',
-          BATCH_APPROVAL_THRESHOLDS: 'RUB=100000',
-          PAYOUTS_OPERATOR: 'alice',
-        },
-        timeout: 90_000,
-      },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
+function cli(args: string[]): Promise<CliRun> {
+  return runPayoutsCli(args, {
+    taskQueue: env.stack.taskQueue,
+    env: { DATA_DIR: dataDir, BATCH_APPROVAL_THRESHOLDS: 'RUB=100000', PAYOUTS_OPERATOR: 'alice' },
   });
 }
 

@@ -1,13 +1,12 @@
 // The `payouts` command end to end, run as an operator runs it (bin/payouts.js in a child process) against
 // the dev server, a worker and the sandbox: a CSV batch with --wait, a refused file, a single payout.
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BatchNotFoundError } from '../../../src/client/index.js';
 import { testCards as ecommpayCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { testCards as rbkmoneyCards } from '../../../src/sandbox/rbkmoney/test-cards.js';
-import { testServer } from '../helpers.js';
 import { dataDir, ecommpayItem, parseReport, startBatchStack, uniqueId, type BatchStack } from './batch-stack.js';
+import { type CliRun, runPayoutsCli } from '../payouts-cli.js';
 
 let env: BatchStack;
 beforeAll(async () => {
@@ -15,35 +14,11 @@ beforeAll(async () => {
 });
 afterAll(async () => env.close());
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 function payouts(args: string[], stdin?: string): Promise<CliRun> {
-  const { address, namespace } = testServer();
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [path.resolve('bin/payouts.js'), ...args],
-      {
-        env: {
-          ...process.env,
-          TEMPORAL_ADDRESS: address,
-          TEMPORAL_NAMESPACE: namespace,
-          PAYOUTS_TASK_QUEUE: env.stack.taskQueue,
-          DATA_DIR: dataDir,
-          LOG_LEVEL: 'silent',
-        },
-        timeout: 90_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-    if (stdin !== undefined) child.stdin?.end(stdin);
+  return runPayoutsCli(args, {
+    taskQueue: env.stack.taskQueue,
+    env: { DATA_DIR: dataDir },
+    ...(stdin !== undefined ? { stdin } : {}),
   });
 }
 

@@ -1,8 +1,6 @@
 // Retrying a batch's declined items on the real dev server, through the sandbox and the relay: only items the
 // provider confirms declined get a new attempt (its own key and workflow), the report lists every attempt, and
 // the sandbox ledger proves each payoutId is paid at most once across all its attempts.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { BatchStateError, PayoutsClient, type PayoutRequestInput } from '../../../src/client/index.js';
 import { parseCsv } from '../../../src/client/csv.js';
 import { payoutIdOfKey } from '../../../src/domain/payout-outcome.js';
@@ -10,9 +8,9 @@ import { sign } from '../../../src/providers/ecommpay/signature.js';
 import type { Settlement } from '../../../src/sandbox/ledger.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { payoutStatusQuery } from '../../../src/workflows/definitions.js';
-import { testServer } from '../helpers.js';
 import { sandboxProjectId, sandboxSecret, waitFor } from '../payout/stack.js';
 import { batchChildTimings, dataDir, ecommpayItem, startBatchStack, uniqueId, type BatchStack } from './batch-stack.js';
+import { type CliRun, runPayoutsCli } from '../payouts-cli.js';
 
 let env: BatchStack;
 /** Keys whose payout the sandbox's "issuer" approves this time, whatever the card says. */
@@ -191,26 +189,6 @@ test('payouts batch retry-declined --wait retries, follows the batch and says wh
   expect(ledgerOf(declined.payoutId).map((entry) => entry.key)).toEqual([declined.payoutId, `${declined.payoutId}.a2`]);
 });
 
-function payoutsCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { address, namespace } = testServer();
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.resolve('bin/payouts.js'), ...args],
-      {
-        env: {
-          ...process.env,
-          TEMPORAL_ADDRESS: address,
-          TEMPORAL_NAMESPACE: namespace,
-          PAYOUTS_TASK_QUEUE: env.stack.taskQueue,
-          DATA_DIR: dataDir,
-          LOG_LEVEL: 'silent',
-        },
-        timeout: 90_000,
-      },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
+function payoutsCli(args: string[]): Promise<CliRun> {
+  return runPayoutsCli(args, { taskQueue: env.stack.taskQueue, env: { DATA_DIR: dataDir } });
 }

@@ -1,13 +1,11 @@
 // `payouts reconcile` as an operator runs it (bin/payouts.js in a child process), against a worker whose
 // payloads are encrypted as in production (the child inherits the key).
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { CodecKeyring, EncryptionCodec, parseCodecKeys, payoutsDataConverter } from '../../../src/codec/index.js';
 import { generateCodecKeyEntry } from '../../../src/codec/keys.js';
-import { testServer } from '../helpers.js';
 import { type PayoutStack, startPayoutStack } from '../payout/stack.js';
 import { inReviewVisible, startUnknown } from './unknown-payouts.js';
+import { type CliRun, runPayoutsCli } from '../payouts-cli.js';
 
 process.env.CODEC_KEYS = generateCodecKeyEntry('reconcile-cli-test');
 const dataConverter = payoutsDataConverter(
@@ -48,25 +46,6 @@ test('payouts reconcile prints the payouts it settled', async () => {
   expect(await declined.handle.result()).toMatchObject({ status: 'declined', code: '3105', failureClass: 'declined' });
 });
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { address, namespace } = testServer();
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.resolve('bin/payouts.js'), ...args],
-      {
-        env: {
-          ...process.env,
-          TEMPORAL_ADDRESS: address,
-          TEMPORAL_NAMESPACE: namespace,
-          PAYOUTS_TASK_QUEUE: stack.taskQueue,
-          LOG_LEVEL: 'silent',
-        },
-        timeout: 90_000,
-      },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
+function cli(args: string[]): Promise<CliRun> {
+  return runPayoutsCli(args, { taskQueue: stack.taskQueue });
 }
