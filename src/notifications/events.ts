@@ -6,31 +6,33 @@
  */
 import { z } from 'zod';
 import { scrubCardNumbers } from '../domain/card.js';
-import { failureClassSchema, type PayoutOutcome, terminalStatusSchema } from '../domain/payout-outcome.js';
-import { providerNameSchema } from '../domain/payout-request.js';
+import { type PayoutOutcome, payoutOutcomeSchema } from '../domain/payout-outcome.js';
 
 export const payoutNotificationSchema = z.object({
   /** `payout:<payoutId>:<status>:<attempt>`: a later status of the same payout (review, settlement) is a new event. */
   id: z.string(),
   type: z.literal('payout.outcome'),
   occurredAt: z.string(),
-  payout: z.object({
-    payoutId: z.string(),
-    status: terminalStatusSchema,
-    provider: providerNameSchema,
-    amount: z.number().int(),
-    currency: z.string(),
-    /** 424242******4242, or `token`. */
-    maskedCard: z.string(),
-    attempt: z.number().int().positive(),
-    reference: z.string().optional(),
-    code: z.string().optional(),
-    message: z.string().optional(),
-    failureClass: failureClassSchema.optional(),
-    batchId: z.string().optional(),
-    /** The reconciliation run that settled a payout whose outcome had been unknown. */
-    settledBy: z.string().optional(),
-  }),
+  // The outcome's own fields (one source of truth), minus the idempotency key and validation details.
+  payout: payoutOutcomeSchema
+    .pick({
+      payoutId: true,
+      status: true,
+      provider: true,
+      amount: true,
+      currency: true,
+      maskedCard: true,
+      attempt: true,
+      reference: true,
+      code: true,
+      message: true,
+      failureClass: true,
+    })
+    .extend({
+      batchId: z.string().optional(),
+      /** The reconciliation run that settled a payout whose outcome had been unknown. */
+      settledBy: z.string().optional(),
+    }),
 });
 
 export const batchNotificationSchema = z.object({
