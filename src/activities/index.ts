@@ -23,7 +23,7 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createPayoutActivities(deps.providers),
+    ...createPayoutActivities(deps.providers, { merchantNotifications: deps.merchantNotifications !== undefined }),
     ...createBatchActivities({ client: deps.client, providers: deps.providers }),
     ...createBatchRetryActivities({ providers: deps.providers, ...(deps.client ? { client: deps.client } : {}) }),
     ...createCardBindingActivities(deps),

@@ -25,18 +25,33 @@ export interface ClarificationInput {
   fields: string[];
 }
 
-export function createPayoutActivities(providers: ProviderRegistry) {
+/** What a payout learns from the worker before anything is sent; a local activity records it in history. */
+export interface PayoutPreparation {
+  /** Every reason the provider would refuse the payout; empty means it may be sent. */
+  problems: ValidationProblem[];
+  /** Whether this worker delivers merchant notifications; when off, the payout schedules no delivery at all. */
+  merchantNotifications: boolean;
+}
+
+export interface PayoutActivityOptions {
+  merchantNotifications: boolean;
+}
+
+export function createPayoutActivities(providers: ProviderRegistry, options: PayoutActivityOptions) {
+  /** The schema (types, Luhn, ISO 4217) first, then the provider's own rules. */
+  const validatePayout = async (input: unknown): Promise<ValidationProblem[]> => {
+    const parsed = payoutRequestSchema.safeParse(input);
+    if (!parsed.success) {
+      return parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), reason: issue.message }));
+    }
+    return classified(async () => providers.get(parsed.data.provider).validate(parsed.data));
+  };
   return {
-    /**
-     * Every problem that would make the provider refuse the payout: the schema (types, Luhn, ISO 4217) first,
-     * then the provider's own rules. Empty means it may be sent.
-     */
-    async validatePayout(input: unknown): Promise<ValidationProblem[]> {
-      const parsed = payoutRequestSchema.safeParse(input);
-      if (!parsed.success) {
-        return parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), reason: issue.message }));
-      }
-      return classified(async () => providers.get(parsed.data.provider).validate(parsed.data));
+    /** Kept for payouts started before preparePayout existed (their histories call it). */
+    validatePayout,
+
+    async preparePayout(input: unknown): Promise<PayoutPreparation> {
+      return { problems: await validatePayout(input), merchantNotifications: options.merchantNotifications };
     },
 
     async submitPayout({ request, idempotencyKey, destinationId }: SubmitPayoutInput): Promise<SubmitResult> {

@@ -189,6 +189,9 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
   let bindingOutcome: BindingOutcome | undefined;
   const notified = new Set<string>();
   const notifications: Promise<void>[] = [];
+  // The worker says whether it delivers notifications when the payout is prepared; a payout cancelled before
+  // that answer offers its notification anyway (the delivery is a no-op when they are off).
+  let merchantNotifications = true;
 
   const setStatus = (status: PayoutStatus, details: string) => {
     view.status = status;
@@ -198,7 +201,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
 
   /** Tells the merchant's backend about each new terminal status, once; runs beside the workflow, never before it. */
   const notifyMerchant = (outcome: PayoutOutcome, settledBy?: string) => {
-    if (!patched('merchant-notifications')) return;
+    if (!merchantNotifications || !patched('merchant-notifications')) return;
     const notification = payoutNotification(outcome, {
       occurredAt: new Date().toISOString(),
       ...(request.batchId ? { batchId: request.batchId } : {}),
@@ -329,13 +332,20 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     },
   );
 
-  upsertSearchAttributes([
-    { key: payoutProviderSearchAttribute, value: request.provider },
-    { key: payoutCurrencySearchAttribute, value: request.currency },
-    { key: payoutAmountSearchAttribute, value: request.amount },
-    ...(request.batchId ? [{ key: batchIdSearchAttribute, value: request.batchId }] : []),
-  ]);
-  setStatus('validating', payoutSummary(request));
+  // The client and the batch start a payout with its search attributes set (batch-child-options.ts): writing
+  // them again costs two visibility writes per payout. Histories from before 'prepare-payout' wrote them.
+  const preparedByWorker = patched('prepare-payout');
+  if (preparedByWorker && workflowInfo().typedSearchAttributes.get(payoutStatusSearchAttribute) !== undefined) {
+    setCurrentDetails(`**validating**: ${payoutSummary(request)}`);
+  } else {
+    upsertSearchAttributes([
+      { key: payoutProviderSearchAttribute, value: request.provider },
+      { key: payoutCurrencySearchAttribute, value: request.currency },
+      { key: payoutAmountSearchAttribute, value: request.amount },
+      ...(request.batchId ? [{ key: batchIdSearchAttribute, value: request.batchId }] : []),
+    ]);
+    setStatus('validating', payoutSummary(request));
+  }
 
   /** Applies one provider status (from a callback, a poll or the submission answer). */
   const apply = (
@@ -434,7 +444,11 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
   // ---- before submission: cancellable ----
   let destinationId: string | undefined;
   try {
-    const problems = await validation.validatePayout(request);
+    // Histories from before preparePayout validated only, and always offered notifications.
+    const { problems, merchantNotifications: notify } = preparedByWorker
+      ? await validation.preparePayout(request)
+      : { problems: await validation.validatePayout(request), merchantNotifications: true };
+    merchantNotifications = notify;
     if (problems.length > 0) {
       return await closeAfterLateWindow(
         finish('rejected', { problems, message: `${problems.length} problem(s): nothing was sent` }),

@@ -4,12 +4,18 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { sign } from '../../../src/providers/ecommpay/signature.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
+import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
 import {
   cancelPayoutUpdate,
+  payoutAmountSearchAttribute,
+  payoutCurrencySearchAttribute,
+  payoutProviderSearchAttribute,
   payoutStatusQuery,
   payoutStatusSearchAttribute,
+  payoutWorkflowId,
   providerEventSignal,
 } from '../../../src/workflows/definitions.js';
+import { PayoutWorkflow } from '../../../src/workflows/payout.js';
 import {
   awaitOutcomeUpdate,
   sandboxProjectId,
@@ -17,6 +23,7 @@ import {
   startPayoutStack,
   type PayoutHandle,
   type PayoutStack,
+  testTimings,
   waitFor,
 } from './stack.js';
 import { replayStarted } from '../replay-helpers.js';
@@ -84,6 +91,39 @@ test('a valid payout is paid once and ends succeeded through the callback', asyn
 
   const description = await handle.describe();
   expect(description.typedSearchAttributes.get(payoutStatusSearchAttribute)).toBe('succeeded');
+
+  // Started with its search attributes, on a worker without notifications: besides the SDK's record of the
+  // one patch it passed (TemporalChangeVersion), the history writes only status changes (each upsert is a
+  // visibility write) and schedules nothing but the submission.
+  const { events } = await handle.fetchHistory();
+  const upserted = (events ?? []).flatMap((event) =>
+    Object.keys(event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}),
+  );
+  expect(upserted).toEqual([
+    'TemporalChangeVersion',
+    payoutStatusSearchAttribute.name,
+    payoutStatusSearchAttribute.name,
+    payoutStatusSearchAttribute.name,
+  ]);
+  const scheduled = (events ?? []).flatMap(
+    (event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+  );
+  expect(scheduled).toEqual(['submitPayout']);
+});
+
+test('a payout started without search attributes (by another starter) sets them itself', async () => {
+  const request = payoutRequestSchema.parse(visaPayout(testCards.visa.pan));
+  const handle = await stack.conns.client.workflow.start(PayoutWorkflow, {
+    taskQueue: stack.taskQueue,
+    workflowId: payoutWorkflowId(request.payoutId),
+    args: [{ request, timings: testTimings }],
+  });
+  expect((await handle.executeUpdate(awaitOutcomeUpdate)).status).toBe('succeeded');
+  const attributes = (await handle.describe()).typedSearchAttributes;
+  expect(attributes.get(payoutStatusSearchAttribute)).toBe('succeeded');
+  expect(attributes.get(payoutProviderSearchAttribute)).toBe('ecommpay');
+  expect(attributes.get(payoutCurrencySearchAttribute)).toBe('RUB');
+  expect(attributes.get(payoutAmountSearchAttribute)).toBe(150_000);
 });
 
 test('an answer lost after the provider accepted: the retry is told duplicate, the payout is paid once', async () => {

@@ -22,6 +22,7 @@ import { startRelay, type Relay } from '../../../src/webhooks/relay.js';
 import { createPayoutsWorker } from '../../../src/worker/worker.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../../../src/workflows/definitions.js';
 import { PayoutWorkflow, type PayoutTimings } from '../../../src/workflows/payout.js';
+import { payoutSearchAttributePairs } from '../../../src/workflows/batch-child-options.js';
 import { connect, testServer, uniqueTaskQueue, type TestConnections } from '../helpers.js';
 import type { StartedWorkflow } from '../replay-helpers.js';
 
@@ -148,10 +149,12 @@ export async function startPayoutStack(name: string, options: PayoutStackOptions
     },
     async start(request, timings) {
       const parsed = payoutRequestSchema.parse(request);
+      // Started as the client and the batch start it: with its search attributes.
       const handle = await conns.client.workflow.start(PayoutWorkflow, {
         taskQueue,
         workflowId: payoutWorkflowId(parsed.payoutId),
         args: [{ request: parsed, timings: { ...testTimings, ...timings } }],
+        typedSearchAttributes: payoutSearchAttributePairs(parsed),
       });
       stack.started.push({ scenario: expect.getState().currentTestName ?? 'unnamed', handle });
       return handle;
