@@ -22,6 +22,7 @@ import { ensureTemporalCli } from '../src/devstack/temporal-cli.js';
 import { payoutRequestSchema } from '../src/domain/payout-request.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../src/workflows/definitions.js';
 import { PayoutWorkflow } from '../src/workflows/payout.js';
+import { benchPayout } from './lib/requests.js';
 
 const args = process.argv.slice(2);
 const addressFlag = args.indexOf('--address');
@@ -128,15 +129,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     const handles = await Promise.all(
       Array.from({ length: count }, async () => {
-        const request = payoutRequestSchema.parse({
-          payoutId: `scale-${randomUUID().slice(0, 12)}`,
-          provider: 'ecommpay',
-          amount: 150_000,
-          currency: 'RUB',
-          card: { pan: '4242424242424242', expMonth: 12, expYear: 2030 },
-          customer: { id: 'c-1', ip_address: '127.0.0.1' },
-          sender: { day_of_birth: '01-01-1980' },
-        });
+        const request = payoutRequestSchema.parse(benchPayout(`scale-${randomUUID().slice(0, 12)}`));
         return client.workflow.start(PayoutWorkflow, {
           taskQueue,
           workflowId: payoutWorkflowId(request.payoutId),

@@ -6,11 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PayoutsClient } from '../../../src/client/index.js';
-import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { merchantNotificationWorkflowId } from '../../../src/workflows/notification.js';
 import { replayStarted } from '../replay-helpers.js';
-import { awaitOutcomeUpdate, type PayoutStack, startPayoutStack, waitFor } from '../payout/stack.js';
+import { awaitOutcomeUpdate, ecommpayPayout, type PayoutStack, startPayoutStack, waitFor } from '../payout/stack.js';
 import { receiverSecret, startReceiver, type TestReceiver } from './receiver.js';
 
 // The batch's report goes to a temporary directory, set before the worker first reads the configuration.
@@ -29,17 +28,7 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-function payout(pan: string): PayoutRequestInput {
-  return {
-    payoutId: `n-${randomUUID().slice(0, 12)}`,
-    provider: 'ecommpay',
-    amount: 150_000,
-    currency: 'RUB',
-    card: { pan, expMonth: 12, expYear: 2030, holder: 'IVAN PETROV' },
-    customer: { id: 'c-1', ip_address: '127.0.0.1', first_name: 'Ivan', last_name: 'Petrov' },
-    sender: { first_name: 'Acme', last_name: 'Ltd', day_of_birth: '01-01-1980' },
-  };
-}
+const payout = (pan: string) => ecommpayPayout(pan, {}, 'n');
 
 /**
  * A card number as its own run of digits, or the test cards' numbers anywhere (a provider reference may hold

@@ -1,5 +1,4 @@
 // PayoutWorkflow end to end through the ecommpay sandbox and the relay, on the real dev server.
-import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { sign } from '../../../src/providers/ecommpay/signature.js';
@@ -18,6 +17,7 @@ import {
 import { PayoutWorkflow } from '../../../src/workflows/payout.js';
 import {
   awaitOutcomeUpdate,
+  ecommpayPayout,
   sandboxProjectId,
   sandboxSecret,
   startPayoutStack,
@@ -34,18 +34,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack.close());
 
-function visaPayout(pan: string, overrides: Partial<PayoutRequestInput> = {}): PayoutRequestInput {
-  return {
-    payoutId: `p-${randomUUID().slice(0, 12)}`,
-    provider: 'ecommpay',
-    amount: 150_000,
-    currency: 'RUB',
-    card: { pan, expMonth: 12, expYear: 2030, holder: 'IVAN PETROV' },
-    customer: { id: 'c-1', ip_address: '127.0.0.1', first_name: 'Ivan', last_name: 'Petrov' },
-    sender: { first_name: 'Acme', last_name: 'Ltd', day_of_birth: '01-01-1980' },
-    ...overrides,
-  };
-}
+const visaPayout = (pan: string, overrides: Partial<PayoutRequestInput> = {}) => ecommpayPayout(pan, overrides);
 
 /** A callback exactly as the provider would sign it, for the payout with this payment_id. */
 function signedCallback(paymentId: string, status: 'success' | 'decline', amount = 150_000): Record<string, unknown> {

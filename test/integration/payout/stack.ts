@@ -1,5 +1,6 @@
 // The whole payout path on one machine for a test file: the provider sandbox, the webhook relay and a
 // worker on the shared dev server, wired the way the real processes wire them.
+import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -185,4 +186,22 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000)
     if (Date.now() > until) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** An ecommpay payout to this test card, with every field the provider asks for; a fresh payoutId each call. */
+export function ecommpayPayout(
+  pan: string,
+  overrides: Partial<PayoutRequestInput> = {},
+  idPrefix = 'p',
+): PayoutRequestInput {
+  return {
+    payoutId: `${idPrefix}-${randomUUID().slice(0, 12)}`,
+    provider: 'ecommpay',
+    amount: 150_000,
+    currency: 'RUB',
+    card: { pan, expMonth: 12, expYear: 2030, holder: 'IVAN PETROV' },
+    customer: { id: 'c-1', ip_address: '127.0.0.1', first_name: 'Ivan', last_name: 'Petrov' },
+    sender: { first_name: 'Acme', last_name: 'Ltd', day_of_birth: '01-01-1980' },
+    ...overrides,
+  };
 }
