@@ -11,7 +11,7 @@ import { generateCodecKeyEntry } from '../../../src/codec/keys.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { batchWorkflowId, type BatchProgress } from '../../../src/workflows/batch-definitions.js';
 import type { PayoutTimings } from '../../../src/workflows/payout.js';
-import { startPayoutStack, testTimings, type PayoutStack } from '../payout/stack.js';
+import { ecommpayPayout, startPayoutStack, testTimings, type PayoutStack } from '../payout/stack.js';
 
 export const dataDir = mkdtempSync(path.join(os.tmpdir(), 'payouts-batch-'));
 process.env.DATA_DIR = dataDir;
@@ -39,18 +39,8 @@ export async function startBatchStack(name: string): Promise<BatchStack> {
 export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 12)}`;
 
 /** A valid ecommpay payout to this card (Visa rules included: sender date of birth). */
-export function ecommpayItem(pan: string, overrides: Partial<PayoutRequestInput> = {}): PayoutRequestInput {
-  return {
-    payoutId: uniqueId('e'),
-    provider: 'ecommpay',
-    amount: 150_000,
-    currency: 'RUB',
-    card: { pan, expMonth: 12, expYear: 2030, holder: 'IVAN PETROV' },
-    customer: { id: 'c-1', ip_address: '127.0.0.1', first_name: 'Ivan', last_name: 'Petrov' },
-    sender: { first_name: 'Acme', last_name: 'Ltd', day_of_birth: '01-01-1980' },
-    ...overrides,
-  };
-}
+export const ecommpayItem = (pan: string, overrides: Partial<PayoutRequestInput> = {}) =>
+  ecommpayPayout(pan, overrides, 'e');
 
 export function rbkmoneyItem(pan: string, overrides: Partial<PayoutRequestInput> = {}): PayoutRequestInput {
   return {
