@@ -14,12 +14,12 @@ import { cpuDelta } from './lib/histories.js';
 import type { BenchOptions } from './lib/options.js';
 import { note, pool, printFigures } from './lib/report.js';
 import { benchPayout, runPrefix } from './lib/requests.js';
-import { baselineWorker, type BenchStack, startBenchStack } from './lib/stack.js';
+import { bareWorker, type BenchStack, startBenchStack } from './lib/stack.js';
 
 async function payBare(stack: BenchStack, n: number, concurrency: number) {
   const taskQueue = 'bench-bare';
   const worker = await stack.startWorker('worker-bare', taskQueue, {
-    ...baselineWorker,
+    ...bareWorker,
     env: { BENCH_CODEC: 'decode-only' },
   });
   // No codec on the client either: bare Temporal.

@@ -30,6 +30,8 @@ export const baselineWorker = {
   script: 'bench/lib/bench-worker.ts',
   workflowsPath: path.resolve('bench/lib/workflows.ts'),
 };
+/** Bare Temporal's worker: the same wiring with a bundle of the bare payout alone. */
+export const bareWorker = { ...baselineWorker, workflowsPath: path.resolve('bench/lib/bare-workflow.ts') };
 
 export interface BenchService {
   name: string;
@@ -177,9 +179,14 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   };
   runningStacks.add(stop);
 
-  const startService = (name: string, script: string, env: Record<string, string>): BenchService => {
+  const startService = (
+    name: string,
+    script: string,
+    env: Record<string, string>,
+    nodeArgs: string[] = [],
+  ): BenchService => {
     const log = openSync(path.join(logDir, `${name}.log`), 'w');
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', log, log],
     });
@@ -279,15 +286,21 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       async startWorker(name, taskQueue, workerOptions = {}) {
         const healthPort = await freePort();
         const bundle = await workflowBundle(workerOptions.workflowsPath ?? defaultWorkflowsPath());
-        const service = startService(name, workerOptions.script ?? 'src/worker/main.ts', {
-          ...env,
-          PAYOUTS_TASK_QUEUE: taskQueue,
-          WORKER_HEALTH_PORT: String(healthPort),
-          WORKFLOW_BUNDLE_PATH: bundle,
-          // e.g. `--max-old-space-size=256`: V8 flags for the workers only (docs/PERFORMANCE.md, memory).
-          ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
-          ...workerOptions.env,
-        });
+        const service = startService(
+          name,
+          workerOptions.script ?? 'src/worker/main.ts',
+          {
+            ...env,
+            PAYOUTS_TASK_QUEUE: taskQueue,
+            WORKER_HEALTH_PORT: String(healthPort),
+            WORKFLOW_BUNDLE_PATH: bundle,
+            // e.g. `--max-old-space-size=256`: V8 flags for the workers only (docs/PERFORMANCE.md, memory).
+            ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
+            ...workerOptions.env,
+          },
+          // Flags NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (written at the graceful stop).
+          process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+        );
         // A worker opens its health port once it polls, after bundling the workflow code (seconds).
         await waitFor(
           name,

@@ -1,31 +1,13 @@
 /**
- * The benchmarks' workflow bundle: ours (src/workflows) plus the two baselines they are measured against.
- * Workflow code: deterministic, no I/O.
+ * The naive-fanout baseline's workflow bundle: ours (src/workflows) plus the parent a newcomer would write.
+ * Bare Temporal has its own, smaller bundle (bare-workflow.ts). Workflow code: deterministic, no I/O.
  */
-import { condition, executeChild, proxyActivities, setHandler } from '@temporalio/workflow';
+import { executeChild } from '@temporalio/workflow';
 import type { PayoutRequest } from '../../src/domain/payout-request.js';
-import { payoutWorkflowId, providerEventSignal } from '../../src/workflows/definitions.js';
+import { payoutWorkflowId } from '../../src/workflows/definitions.js';
 import { PayoutWorkflow, type PayoutTimings } from '../../src/workflows/payout.js';
-import type { BenchActivities } from './bench-activities.js';
 
 export * from '../../src/workflows/index.js';
-
-const { bareSubmit } = proxyActivities<BenchActivities>({ startToCloseTimeout: '1 minute' });
-
-/**
- * Bare Temporal doing a payout's job: one activity submits to the sandbox, one wait for the relay's
- * callback signal. No validation, search attributes, codec or batch bookkeeping. Its id is
- * `payout-<payoutId>`, so the relay finds it like any payout.
- */
-export async function BarePayoutWorkflow(request: PayoutRequest): Promise<string> {
-  let final: string | undefined;
-  setHandler(providerEventSignal, (event) => {
-    if (event.status.state !== 'pending') final = event.status.state;
-  });
-  await bareSubmit(request);
-  await condition(() => final !== undefined);
-  return final as string;
-}
 
 export interface NaiveFanoutInput {
   prefix: string;
