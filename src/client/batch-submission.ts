@@ -14,11 +14,11 @@ import { payoutIdSchema, type PayoutRequest, type PayoutRequestInput } from '../
 import {
   type BatchItem,
   type BatchOptionsInput,
-  batchOptionsSchema,
   batchPageWorkflowId,
   batchWorkflowId,
   type ProviderAmounts,
 } from '../workflows/batch-definitions.js';
+import { batchOptionsSchema } from '../workflows/batch-schemas.js';
 import { batchIdSearchAttribute } from '../workflows/definitions.js';
 import type { PayoutTimings } from '../workflows/payout.js';
 import { planPages } from './batch-pages.js';

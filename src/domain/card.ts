@@ -2,6 +2,7 @@
  * Card numbers: Luhn, masking and scrubbing. Pure functions, safe inside workflows.
  * The one masking function the whole project uses: logs, errors, search attributes, summaries, reports.
  */
+import type { Card, PanCard } from './payout-request.js';
 
 /** True when a string of digits passes the Luhn check. */
 export function luhnValid(digits: string): boolean {
@@ -32,4 +33,9 @@ const panLike = /(?<!\d)\d{12,19}(?!\d)/g;
 /** Masks every Luhn-valid 12-19 digit run in free text (log lines, error messages from third parties). */
 export function scrubCardNumbers(text: string): string {
   return text.replace(panLike, (match) => (luhnValid(match) ? maskPan(match) : match));
+}
+
+/** A card given by its number (paid by PAN), as opposed to a provider's token. */
+export function isPanCard(card: Card): card is PanCard {
+  return 'pan' in card;
 }

@@ -3,32 +3,17 @@
  * the reports share them. Nothing here ever holds a full card number: cards appear masked.
  */
 import { z } from 'zod';
+import { progressStatuses, terminalStatuses } from './payout-statuses.js';
 import { providerNameSchema } from './payout-request.js';
 
-/** Statuses a payout passes through before its outcome is known. */
-export const progressStatuses = [
-  'validating',
-  'scheduled',
-  'binding_card',
-  'submitting',
-  'submitted',
-  'awaiting_clarification',
-] as const;
-
-/**
- * Exactly one of these ends every payout. `needs_review` means the outcome is not known for sure (money may
- * have moved): it is never reported as a failure.
- */
-export const terminalStatuses = ['succeeded', 'declined', 'rejected', 'cancelled', 'needs_review'] as const;
+// The zod-free parts live apart so that workflow code can import them without zod.
+export { isTerminal, progressStatuses, terminalStatuses } from './payout-statuses.js';
+export { idempotencyKeyFor, payoutIdOfKey } from './idempotency-key.js';
 
 export const payoutStatusSchema = z.enum([...progressStatuses, ...terminalStatuses]);
 export type PayoutStatus = z.infer<typeof payoutStatusSchema>;
 export const terminalStatusSchema = z.enum(terminalStatuses);
 export type TerminalStatus = z.infer<typeof terminalStatusSchema>;
-
-export function isTerminal(status: PayoutStatus): status is TerminalStatus {
-  return (terminalStatuses as readonly string[]).includes(status);
-}
 
 /** Why a provider refused: a batch stops on `systemic` (auth, balance, provider down), not on the others. */
 export const failureClassSchema = z.enum(['declined', 'invalid_request', 'systemic', 'idempotency_conflict']);
@@ -55,17 +40,3 @@ export const payoutOutcomeSchema = z.object({
   finishedAt: z.string(),
 });
 export type PayoutOutcome = z.infer<typeof payoutOutcomeSchema>;
-
-/**
- * The provider-side idempotency key (ecommpay payment_id, RBKmoney externalID) of one attempt: the first uses
- * the payoutId itself; a later attempt, made only after the previous one was definitely declined, its own.
- */
-export function idempotencyKeyFor(payoutId: string, attempt: number): string {
-  return attempt === 1 ? payoutId : `${payoutId}.a${attempt}`;
-}
-
-/** The payoutId an idempotency key belongs to; "." never occurs in a payoutId, so this is unambiguous. */
-export function payoutIdOfKey(idempotencyKey: string): string {
-  const dot = idempotencyKey.indexOf('.');
-  return dot === -1 ? idempotencyKey : idempotencyKey.slice(0, dot);
-}

@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { luhnValid } from './card.js';
 import { isCurrencyCode } from './currency.js';
 
+// Workflow code imports it from card.ts, which has no zod.
+export { isPanCard } from './card.js';
+
 export const providerNames = ['ecommpay', 'rbkmoney'] as const;
 export const providerNameSchema = z.enum(providerNames);
 export type ProviderName = z.infer<typeof providerNameSchema>;
@@ -153,7 +156,3 @@ export const payoutRequestSchema = z.object({
 
 export type PayoutRequest = z.infer<typeof payoutRequestSchema>;
 export type PayoutRequestInput = z.input<typeof payoutRequestSchema>;
-
-export function isPanCard(card: Card): card is PanCard {
-  return 'pan' in card;
-}

@@ -29,14 +29,14 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { BatchActivities, BatchReportFile } from '../activities/batch.js';
 import type { BatchRetryActivities } from '../activities/batch-retry.js';
-import { idempotencyKeyFor, type PayoutOutcome } from '../domain/payout-outcome.js';
+import { idempotencyKeyFor } from '../domain/idempotency-key.js';
+import type { PayoutOutcome } from '../domain/payout-outcome.js';
 import { payoutSearchAttributePairs, requestHashMemoKey } from './batch-child-options.js';
 import {
   approveBatchUpdate,
   type BatchApprovalRequest,
   type BatchControlRequest,
   type BatchItem,
-  batchOptionsSchema,
   batchPageWorkflowId,
   batchProgressQuery,
   type BatchResult,
@@ -49,6 +49,7 @@ import {
   rejectBatchUpdate,
   type ReportRow,
   resumeBatchUpdate,
+  withBatchDefaults,
 } from './batch-definitions.js';
 import {
   addStarted,
@@ -131,7 +132,7 @@ const firstPollMs = 2_000;
 const maxPollMs = 5 * 60_000;
 
 export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchResult> {
-  const options = batchOptionsSchema.parse(input.options ?? {});
+  const options = withBatchDefaults(input.options);
   const { batchId, source } = input;
   const state: BatchRunState =
     input.state ??

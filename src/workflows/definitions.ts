@@ -4,7 +4,8 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { idempotencyKeyFor, type PayoutOutcome, type PayoutStatus } from '../domain/payout-outcome.js';
+import { idempotencyKeyFor } from '../domain/idempotency-key.js';
+import type { PayoutOutcome, PayoutStatus } from '../domain/payout-outcome.js';
 import type { ProviderName } from '../domain/payout-request.js';
 import type { BindingEvent, ProviderEvent, ProviderStatus } from '../providers/contract.js';
 

@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { NotificationActivities } from '../activities/notifications.js';
-import type { MerchantNotification } from '../notifications/events.js';
+import type { MerchantNotification } from '../notifications/schemas.js';
 
 /**
  * A day of retries, backing off to 10 minutes: a merchant's outage of several hours still gets every event.

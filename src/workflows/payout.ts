@@ -23,17 +23,12 @@ import {
 } from '@temporalio/workflow';
 import type { CardBindingActivities } from '../activities/card-binding.js';
 import type { PayoutActivities } from '../activities/payout.js';
-import { maskPan } from '../domain/card.js';
+import { isPanCard, maskPan } from '../domain/card.js';
 import { countPayoutOutcome } from '../metrics/workflow-metrics.js';
 import { formatMoney } from '../domain/currency.js';
-import {
-  type FailureClass,
-  idempotencyKeyFor,
-  type PayoutOutcome,
-  type PayoutStatus,
-  type TerminalStatus,
-} from '../domain/payout-outcome.js';
-import { isPanCard, type PanCard, type PayoutRequest } from '../domain/payout-request.js';
+import { idempotencyKeyFor } from '../domain/idempotency-key.js';
+import type { FailureClass, PayoutOutcome, PayoutStatus, TerminalStatus } from '../domain/payout-outcome.js';
+import type { PanCard, PayoutRequest } from '../domain/payout-request.js';
 import type { ProviderEvent, ProviderStatus, SubmitResult } from '../providers/contract.js';
 import {
   awaitOutcomeUpdate,

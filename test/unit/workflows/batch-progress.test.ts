@@ -1,5 +1,6 @@
 import type { PayoutOutcome } from '../../../src/domain/payout-outcome.js';
-import { batchOptionsSchema, eventHeadroom } from '../../../src/workflows/batch-definitions.js';
+import { eventHeadroom } from '../../../src/workflows/batch-definitions.js';
+import { batchOptionsSchema } from '../../../src/workflows/batch-schemas.js';
 import {
   applyOutcome,
   countUnstarted,
