@@ -1,7 +1,8 @@
 /**
  * The worker process of the baselines (bare Temporal, naive fan-out): our worker wiring with the bench
- * bundle (./workflows.ts, or ./bare-workflow.ts for bare Temporal), our activities plus `bareSubmit`. BENCH_CODEC=decode-only makes it write plain
- * payloads (bare Temporal has no codec) while still reading the relay's encrypted signals.
+ * bundle (./workflows.ts, or ./bare-workflow.ts for bare Temporal), our activities plus `bareSubmit`.
+ * BENCH_CODEC=decode-only makes it write plain payloads (bare Temporal has no codec) while still reading
+ * the relay's encrypted signals.
  * Settings as src/worker/main.ts reads them (TEMPORAL_*, PAYOUTS_TASK_QUEUE, CODEC_KEYS, ECOMMPAY_*).
  */
 import { fileURLToPath } from 'node:url';

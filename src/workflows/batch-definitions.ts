@@ -18,8 +18,6 @@ import type {
   PauseState,
   ReportRow,
 } from './batch-schemas.js';
-
-export type RetryTally = Pick<BatchRetryInfo, 'retried' | 'skipped' | 'skippedSamples'>;
 import type { PayoutTimings } from './payout.js';
 
 export type {
@@ -33,6 +31,8 @@ export type {
   PauseState,
   ReportRow,
 } from './batch-schemas.js';
+
+export type RetryTally = Pick<BatchRetryInfo, 'retried' | 'skipped' | 'skippedSamples'>;
 
 // ---- ids ----
 
@@ -87,7 +87,10 @@ export const batchOptionDefaults = {
 
 /** The options a run works with: the input's (validated by the client), the defaults for any it left out. */
 export function withBatchDefaults(options: BatchOptionsInput = {}): BatchOptions {
-  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  // An option given as undefined takes its default, as zod's .default() does.
+  const given: Partial<BatchOptions> = Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  );
   return { ...batchOptionDefaults, ...given };
 }
 
