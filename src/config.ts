@@ -8,6 +8,9 @@ import { type ProviderName, providerNames, providerNameSchema } from './domain/p
 
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as RUB');
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+/** A whole number or unset; an empty value (`NAME=` in an env file) is unset, not 0. */
+const optionalCount = (min: number) =>
+  z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(min).optional());
 const providerRateLimits = z.string().transform((text, ctx) => {
   const limits: Partial<Record<ProviderName, number>> = {};
   for (const entry of text
@@ -99,6 +102,13 @@ export const configSchema = z.object({
   CODEC_SERVER_PORT: port(3002),
   SANDBOX_PORT: port(3003),
   WORKER_HEALTH_PORT: port(3004),
+  // Worker tuning (docs/DEPLOYMENT.md, "Memory"); unset, the worker keeps its defaults (src/worker/worker.ts).
+  /** Workflows a worker keeps in memory between tasks; each costs heap, an evicted one is replayed when it next wakes. */
+  WORKER_MAX_CACHED_WORKFLOWS: optionalCount(0),
+  /** Workflow tasks a worker runs at once. */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalCount(1),
+  /** Activities (provider calls) a worker runs at once, per task queue. */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: optionalCount(1),
 
   // Tracing (src/tracing): off unless an exporter is named. Metrics need no setting (docs/OPERATIONS.md).
   /** OTLP/HTTP collector base URL, e.g. http://otel-collector:4318; spans go to <url>/v1/traces. */

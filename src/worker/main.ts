@@ -15,7 +15,7 @@ import { providersFromConfig } from '../providers/registry.js';
 import { startTracing } from '../tracing/index.js';
 import { defaultWorkflowsPath, webpackConfigHook } from './bundling.js';
 import { startHealthServer } from './health.js';
-import { workerQueues } from './task-queues.js';
+import { queueTuning, workerQueues } from './task-queues.js';
 import { createPayoutsWorker } from './worker.js';
 
 const logger = createLogger('worker');
@@ -58,16 +58,16 @@ async function main(): Promise<void> {
         })
       : undefined;
   const workers = await Promise.all(
-    queues.map(({ taskQueue, maxActivitiesPerSecond }) =>
+    queues.map((queue) =>
       createPayoutsWorker({
         connection,
         namespace: cfg.TEMPORAL_NAMESPACE,
-        taskQueue,
+        taskQueue: queue.taskQueue,
         dataConverter,
         plugins,
         ...(workflowBundle ? { workflowBundle } : {}),
-        ...(maxActivitiesPerSecond ? { tuning: { maxTaskQueueActivitiesPerSecond: maxActivitiesPerSecond } } : {}),
-        activities: createActivities({ providers, client, taskQueue, merchantNotifications }),
+        tuning: queueTuning(cfg, queue),
+        activities: createActivities({ providers, client, taskQueue: queue.taskQueue, merchantNotifications }),
       }),
     ),
   );

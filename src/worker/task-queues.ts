@@ -6,6 +6,7 @@
  */
 import { type Config, providerTaskQueues } from '../config.js';
 import type { ProviderName } from '../domain/payout-request.js';
+import type { PayoutsWorkerOptions } from './worker.js';
 
 export interface WorkerQueue {
   taskQueue: string;
@@ -21,4 +22,18 @@ export function workerQueues(cfg: Config): WorkerQueue[] {
     queues.push({ taskQueue, provider, ...(maxActivitiesPerSecond ? { maxActivitiesPerSecond } : {}) });
   }
   return queues;
+}
+
+/** The worker options of one queue: the provider's pace, and the operator's tuning (each worker has its own cache). */
+export function queueTuning(cfg: Config, queue: WorkerQueue): NonNullable<PayoutsWorkerOptions['tuning']> {
+  return {
+    ...(queue.maxActivitiesPerSecond ? { maxTaskQueueActivitiesPerSecond: queue.maxActivitiesPerSecond } : {}),
+    ...(cfg.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    ...(cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS
+      ? { maxConcurrentWorkflowTaskExecutions: cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS }
+      : {}),
+    ...(cfg.WORKER_MAX_CONCURRENT_ACTIVITIES
+      ? { maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_CONCURRENT_ACTIVITIES }
+      : {}),
+  };
 }
