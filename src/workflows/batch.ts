@@ -3,7 +3,8 @@
  * PayoutWorkflows. Items come a page at a time from the batch's page workflows (never all in this history);
  * each child signals `payoutFinished` once with its outcome, so the batch never waits for a child to close
  * (children stay open for late provider events). Continue-as-new keeps every run under `maxEventsPerRun`:
- * the cursor and the few ids in flight travel, nothing else, so no item is lost or started twice.
+ * the run first lets its children report, then the cursor and any ids still in flight travel, nothing else,
+ * so no item is lost or started twice.
  * A later execution with `retry` set gives the batch's declined items new attempts (batch-retry.ts).
  */
 import {
@@ -131,6 +132,14 @@ function failureMessage(error: unknown): string {
 const firstPollMs = 2_000;
 const maxPollMs = 5 * 60_000;
 
+/**
+ * How long a run waits for its children's signals before it continues as new. A signal that reaches the
+ * server while the continue-as-new is being sent makes the server refuse it; the worker then drops the run
+ * from its cache and replays all of its thousands of events to try again, as exposed to the next signal.
+ * Children still out after this wait travel to the next run, which their signals reach.
+ */
+const quietBeforeContinueAsNewMs = 10_000;
+
 export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchResult> {
   const options = withBatchDefaults(input.options);
   const { batchId, source } = input;
@@ -168,6 +177,9 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     if (effect.tripped) log.warn('batch paused by its circuit breaker', { batchId, reason: effect.tripped.reason });
     changes++;
   };
+
+  /** Every child signals the batch's current run, whichever run started it. */
+  const childrenReported = () => state.inFlight.length === 0;
 
   const refuseWhenClosed = () => {
     if (state.cancelled) throw new Error(`batch ${batchId} was cancelled: ${state.cancelled.reason}`);
@@ -253,6 +265,9 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
         info.continueAsNewSuggested ||
         shouldContinueAsNew(info.historyLength, options.maxEventsPerRun, options.concurrency)
       ) {
+        if (patched('quiet-continue-as-new') && !childrenReported()) {
+          await condition(childrenReported, quietBeforeContinueAsNewMs);
+        }
         await condition(allHandlersFinished);
         return await continueAsNew<typeof BatchWorkflow>({ ...input, state: { ...state, run: state.run + 1 }, rows });
       }

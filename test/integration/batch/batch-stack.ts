@@ -10,6 +10,7 @@ import { CodecKeyring, EncryptionCodec, parseCodecKeys, payoutsDataConverter } f
 import { generateCodecKeyEntry } from '../../../src/codec/keys.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { batchWorkflowId, type BatchProgress } from '../../../src/workflows/batch-definitions.js';
+import { payoutFinishedSignal } from '../../../src/workflows/definitions.js';
 import type { PayoutTimings } from '../../../src/workflows/payout.js';
 import { ecommpayPayout, startPayoutStack, testTimings, type PayoutStack } from '../payout/stack.js';
 
@@ -72,22 +73,39 @@ export async function progressUntil(
 interface RunHistory {
   events?: Array<{
     workflowExecutionStartedEventAttributes?: { continuedExecutionRunId?: string | null } | null;
+    startChildWorkflowExecutionInitiatedEventAttributes?: { workflowType?: { name?: string | null } | null } | null;
+    workflowExecutionSignaledEventAttributes?: { signalName?: string | null } | null;
   }> | null;
 }
 
+export interface BatchRun {
+  runId: string;
+  events: number;
+  /** PayoutWorkflow children it started. */
+  childrenStarted: number;
+  /** payoutFinished signals this run received, from its own children or an earlier run's. */
+  outcomesSignalled: number;
+}
+
 /** Every run of a batch, newest first, following the continue-as-new chain back through the histories. */
-export async function runHistories(
-  stack: PayoutStack,
-  batchId: string,
-): Promise<Array<{ runId: string; events: number }>> {
+export async function runHistories(stack: PayoutStack, batchId: string): Promise<BatchRun[]> {
   const workflowId = batchWorkflowId(batchId);
-  const runs: Array<{ runId: string; events: number }> = [];
+  const runs: BatchRun[] = [];
   let runId: string | undefined = (await stack.conns.client.workflow.getHandle(workflowId).describe()).runId;
   while (runId) {
     // The SDK's history type comes from generated protobuf code; only these two fields are read.
     const history: unknown = await stack.conns.client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events = (history as RunHistory).events ?? [];
-    runs.push({ runId, events: events.length });
+    runs.push({
+      runId,
+      events: events.length,
+      childrenStarted: events.filter(
+        (event) => event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === 'PayoutWorkflow',
+      ).length,
+      outcomesSignalled: events.filter(
+        (event) => event.workflowExecutionSignaledEventAttributes?.signalName === payoutFinishedSignal.name,
+      ).length,
+    });
     runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
   }
   return runs;
