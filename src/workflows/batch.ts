@@ -135,8 +135,8 @@ const maxPollMs = 5 * 60_000;
 /**
  * How long a run waits for its children's signals before it continues as new. A signal that reaches the
  * server while the continue-as-new is being sent makes the server refuse it; the worker then drops the run
- * from its cache and replays all of its thousands of events to try again, as exposed to the next signal.
- * Children still out after this wait travel to the next run, which their signals reach.
+ * from its cache and replays all of its thousands of events to try again, which the next signal refuses
+ * just the same. Children still out after this wait travel to the next run, which their signals reach.
  */
 const quietBeforeContinueAsNewMs = 10_000;
 
