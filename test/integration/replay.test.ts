@@ -1,7 +1,8 @@
 // Histories recorded from the payout scenarios (RECORD_HISTORIES=1 npm run test:integration), and the runs
 // of a batch that continued as new with children in flight before the 'quiet-continue-as-new' patch
-// (batch-pre-quiet-*), replay on today's code; a change that breaks determinism for running workflows fails here. The replay runs in the
-// `npm run replay` script's own process: protobuf's JSON reader does not survive jest's module isolation.
+// (batch-pre-quiet-*), replay on today's code; a change that breaks determinism for running workflows
+// fails here. The replay runs in the `npm run replay` script's own process: protobuf's JSON reader does
+// not survive jest's module isolation.
 import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
