@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BatchStateError, PayoutsClient, type PayoutRequestInput } from '../../../src/client/index.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
+import { ledgerEntriesOf } from '../../support/paid-once.js';
 import { type CliRun, runPayoutsCli } from '../payouts-cli.js';
 import {
   batchChildTimings,
@@ -30,8 +31,9 @@ beforeAll(async () => {
 });
 afterAll(async () => env.close());
 
+/** Ledger entries of these payouts, under any attempt's key. */
 const sentToProvider = (items: PayoutRequestInput[]) =>
-  env.stack.sandbox.ledger.list().filter((entry) => items.some((item) => entry.key === item.payoutId)).length;
+  items.reduce((sum, item) => sum + ledgerEntriesOf(env.stack.sandbox.ledger.list(), item.payoutId).length, 0);
 
 async function submitGated(options: { approvalTimeoutMs?: number } = {}) {
   const batchId = uniqueId('gated');

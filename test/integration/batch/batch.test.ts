@@ -11,6 +11,7 @@ import { createLogger } from '../../../src/logging.js';
 import { createEcommpayProvider } from '../../../src/providers/ecommpay/index.js';
 import { providerRegistry } from '../../../src/providers/registry.js';
 import { createPayoutsWorker } from '../../../src/worker/worker.js';
+import { expectNothingSent, timesPaid } from '../../support/paid-once.js';
 import { testServer } from '../helpers.js';
 import { sandboxProjectId, sandboxSecret } from '../payout/stack.js';
 import {
@@ -35,10 +36,8 @@ afterAll(async () => env.close());
 /** A Visa card outside the sandbox's table: the amount decides its outcome. */
 const amountDecidesCard = '4111111111111111';
 
-function paidTimes(payoutId: string): number {
-  return env.stack.sandbox.ledger.list().filter((entry) => entry.key === payoutId && entry.status === 'succeeded')
-    .length;
-}
+/** Payments of this payoutId across all its attempts' keys. */
+const paidTimes = (payoutId: string) => timesPaid(env.stack.sandbox.ledger.list(), payoutId);
 
 test('a mixed batch of 30 ends with the right totals and report; duplicates are reported once and paid once', async () => {
   // A payoutId already used by an earlier, single payout.
@@ -157,8 +156,7 @@ test('cancel cancels the payouts not yet sent and reports every unstarted item c
   expect(rows).toHaveLength(7);
   expect(rows.every((row) => row.status === 'cancelled')).toBe(true);
   expect(rows.filter((row) => row.code === 'batch_cancelled')).toHaveLength(4);
-  for (const item of items)
-    expect(env.stack.sandbox.ledger.list().some((entry) => entry.key === item.payoutId)).toBe(false);
+  for (const item of items) expectNothingSent(env.stack.sandbox.ledger.list(), item.payoutId);
 });
 
 test('systemic failures in a row trip the circuit breaker; resume finishes the batch', async () => {

@@ -3,7 +3,7 @@
 // the sandbox ledger proves each payoutId is paid at most once across all its attempts.
 import { BatchStateError, PayoutsClient, type PayoutRequestInput } from '../../../src/client/index.js';
 import { parseCsv } from '../../../src/client/csv.js';
-import { payoutIdOfKey } from '../../../src/domain/payout-outcome.js';
+import { ledgerEntriesOf } from '../../support/paid-once.js';
 import { sign } from '../../../src/providers/ecommpay/signature.js';
 import type { Settlement } from '../../../src/sandbox/ledger.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
@@ -27,10 +27,10 @@ afterAll(async () => env.close());
 
 /** Every ledger entry of a payoutId, whatever the attempt (the key is the payoutId, then `<payoutId>.a<n>`). */
 function ledgerOf(payoutId: string) {
-  return env.stack.sandbox.ledger
-    .list('ecommpay')
-    .filter((entry) => payoutIdOfKey(entry.key) === payoutId)
-    .map((entry) => ({ key: entry.key, status: entry.status }));
+  return ledgerEntriesOf(env.stack.sandbox.ledger.list('ecommpay'), payoutId).map((entry) => ({
+    key: entry.key,
+    status: entry.status,
+  }));
 }
 
 function signedSuccess(paymentId: string, amount: number): Record<string, unknown> {

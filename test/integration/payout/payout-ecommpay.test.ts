@@ -26,6 +26,7 @@ import {
   testTimings,
   waitFor,
 } from './stack.js';
+import { expectNothingSent, expectPaidOnce } from '../../support/paid-once.js';
 import { replayStarted } from '../replay-helpers.js';
 
 let stack: PayoutStack;
@@ -74,8 +75,7 @@ test('a valid payout is paid once and ends succeeded through the callback', asyn
   });
   const view = await handle.query(payoutStatusQuery);
   expect(view.events.some((event) => event.source === 'callback' && event.effect === 'applied')).toBe(true);
-  const paid = stack.sandbox.ledger.list().filter((entry) => entry.key === request.payoutId);
-  expect(paid).toHaveLength(1);
+  const paid = expectPaidOnce(stack.sandbox.ledger.list(), request.payoutId);
   expect(JSON.stringify(paid)).not.toContain(testCards.visa.pan);
 
   const description = await handle.describe();
@@ -129,9 +129,7 @@ test('an answer lost after the provider accepted: the retry is told duplicate, t
   }
   const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
   expect(outcome.status).toBe('succeeded');
-  const entries = stack.sandbox.ledger.list().filter((entry) => entry.key === request.payoutId);
-  expect(entries).toHaveLength(1);
-  expect(entries[0]?.status).toBe('succeeded');
+  expect(expectPaidOnce(stack.sandbox.ledger.list(), request.payoutId).key).toBe(request.payoutId);
 });
 
 test('a worker stopped between submission and outcome: a new worker finishes the payout, paid once', async () => {
@@ -145,7 +143,7 @@ test('a worker stopped between submission and outcome: a new worker finishes the
   );
   await stack.restartWorker();
   expect((await handle.executeUpdate(awaitOutcomeUpdate)).status).toBe('succeeded');
-  expect(stack.sandbox.ledger.list().filter((entry) => entry.key === request.payoutId)).toHaveLength(1);
+  expectPaidOnce(stack.sandbox.ledger.list(), request.payoutId);
 });
 
 test('a declined card ends declined with the provider code and message', async () => {
@@ -161,7 +159,7 @@ test('a payout that breaks a scheme rule is rejected with every problem and noth
   const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
   expect(outcome.status).toBe('rejected');
   expect(outcome.problems?.map((problem) => problem.path)).toContain('sender.day_of_birth');
-  expect(stack.sandbox.ledger.list().some((entry) => entry.key === request.payoutId)).toBe(false);
+  expectNothingSent(stack.sandbox.ledger.list(), request.payoutId);
 });
 
 test('a clarification request is answered from the payout data, then the payout succeeds', async () => {

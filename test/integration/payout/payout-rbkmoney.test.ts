@@ -5,6 +5,7 @@ import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { testCards } from '../../../src/sandbox/rbkmoney/test-cards.js';
 import { generateWebhookKeyPair, signWebhook } from '../../../src/providers/rbkmoney/signature.js';
 import { cancelPayoutUpdate, destinationStatusQuery, payoutStatusQuery } from '../../../src/workflows/definitions.js';
+import { expectNothingSent, expectPaidOnce } from '../../support/paid-once.js';
 import { replayStarted } from '../replay-helpers.js';
 import { awaitOutcomeUpdate, startPayoutStack, type PayoutStack, waitFor } from './stack.js';
 
@@ -38,9 +39,7 @@ test('a payout binds the card, then the withdrawal succeeds through the webhook,
   expect(outcome).toMatchObject({ status: 'succeeded', maskedCard: '424242******4242', provider: 'rbkmoney' });
   const view = await handle.query(payoutStatusQuery);
   expect(view.events.some((event) => event.source === 'callback' && event.state === 'succeeded')).toBe(true);
-  const entries = stack.sandbox.ledger.list('rbkmoney').filter((entry) => entry.key === request.payoutId);
-  expect(entries).toHaveLength(1);
-  expect(entries[0]?.status).toBe('succeeded');
+  expect(expectPaidOnce(stack.sandbox.ledger.list(), request.payoutId).provider).toBe('rbkmoney');
 });
 
 test('two concurrent payouts to one card share one binding', async () => {
@@ -79,7 +78,7 @@ test('a card whose destination is never authorized declines the payout with the 
   const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
   expect(outcome).toMatchObject({ status: 'declined', code: 'card_binding_failed' });
   expect(outcome.message).toMatch(/400000\*{6}0408/);
-  expect(stack.sandbox.ledger.list('rbkmoney').some((entry) => entry.key === request.payoutId)).toBe(false);
+  expectNothingSent(stack.sandbox.ledger.list(), request.payoutId);
 });
 
 test('with webhooks dropped, the binding and the withdrawal are learned by polling', async () => {
@@ -117,7 +116,7 @@ test('a scheduled payout cancelled before it is sent ends cancelled, nothing bou
   await waitFor(async () => (await handle.query(payoutStatusQuery)).status === 'scheduled');
   const view = await handle.executeUpdate(cancelPayoutUpdate, { args: [{ reason: 'batch withdrawn' }] });
   expect(view.outcome).toMatchObject({ status: 'cancelled', message: 'batch withdrawn' });
-  expect(stack.sandbox.ledger.list('rbkmoney').some((entry) => entry.key === request.payoutId)).toBe(false);
+  expectNothingSent(stack.sandbox.ledger.list(), request.payoutId);
 });
 
 test('a webhook signed with another key, or unsigned, is refused with 403 and changes nothing', async () => {
