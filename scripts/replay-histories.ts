@@ -1,7 +1,7 @@
 /**
  * `npm run replay -- <file.json | dir> ...`: replays workflow histories (the JSON of `temporal workflow show
- * --output json`) on the current workflow code, one line per history, exit 1 if any no longer replays. Run it
- * on histories from production before deploying a workflow change.
+ * --output json`; directories are read recursively) on the current workflow code, one line per history, exit
+ * 1 if any no longer replays. Run it on histories from production before deploying a workflow change.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,10 +11,14 @@ import { codecFromConfig, payoutsDataConverter } from '../src/codec/index.js';
 import { config } from '../src/config.js';
 import { defaultWorkflowsPath, webpackConfigHook } from '../src/worker/bundling.js';
 
+/** The .json files of a file or a directory tree (the corpus keeps one directory per code version). */
 async function historyFiles(target: string): Promise<string[]> {
   if (!(await stat(target)).isDirectory()) return [target];
-  const names = (await readdir(target)).filter((name) => name.endsWith('.json')).sort();
-  return names.map((name) => path.join(target, name));
+  const names = await readdir(target, { recursive: true });
+  return names
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => path.join(target, name));
 }
 
 async function main(targets: string[]): Promise<number> {
@@ -24,9 +28,13 @@ async function main(targets: string[]): Promise<number> {
   }
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const files = (await Promise.all(targets.map(historyFiles))).flat();
+  if (files.length === 0) {
+    console.error(`no histories (.json) under ${targets.join(', ')}`);
+    return 2;
+  }
   const histories = await Promise.all(
     files.map(async (file) => ({
-      workflowId: path.basename(file, '.json'),
+      workflowId: path.relative(process.cwd(), file),
       history: historyFromJSON(JSON.parse(await readFile(file, 'utf8'))),
     })),
   );
@@ -45,7 +53,8 @@ async function main(targets: string[]): Promise<number> {
   for await (const result of results) {
     if (result.error) failed++;
     console.log(
-      `${result.error ? 'FAIL' : 'ok  '} ${result.workflowId}${result.error ? `: ${result.error.message}` : ''}`,
+      // The error's class says which kind: DeterminismViolationError (the code no longer matches) or ReplayError.
+      `${result.error ? 'FAIL' : 'ok  '} ${result.workflowId}${result.error ? `: ${result.error.name}: ${result.error.message}` : ''}`,
     );
   }
   console.log(`replayed ${histories.length} histories, ${failed} failed`);

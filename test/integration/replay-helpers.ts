@@ -1,16 +1,49 @@
 // Replays recorded workflow histories against today's workflow code: a change that breaks determinism
 // (reordered commands, a removed activity call) fails here instead of in production.
-import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { webpackConfigHook } from '../../src/worker/bundling.js';
 import { defaultWorkflowsPath } from '../../src/worker/bundling.js';
 import { testServer } from './helpers.js';
 
+/** The corpus: one directory per code version that recorded histories, read recursively by the replay. */
 export const historiesDir = path.resolve('test/fixtures/histories');
+
+/**
+ * Where RECORD_HISTORIES=1 writes: HISTORIES_VERSION names the directory (a branch or release name), else the
+ * date and the commit recorded from. A new directory per version keeps the histories of older code (the only
+ * coverage of a patch's old branch) from being overwritten by a re-recording.
+ */
+export function recordingDir(): string {
+  const version = process.env.HISTORIES_VERSION;
+  if (version !== undefined && version !== '') {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(version))
+      throw new Error(`HISTORIES_VERSION ${version}: not a plain name`);
+    return path.join(historiesDir, version);
+  }
+  const commit = execFileSync('git', ['rev-parse', '--short=10', 'HEAD'], { encoding: 'utf8' }).trim();
+  return path.join(historiesDir, `${new Date().toISOString().slice(0, 10)}-${commit}`);
+}
+
+/** Writes a recorded history; refuses to replace a file already in the corpus (flag `wx`). */
+export async function recordHistory(name: string, json: string): Promise<string> {
+  const dir = recordingDir();
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${name}.json`);
+  try {
+    await writeFile(file, json, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new Error(`${file} is already in the corpus; record into a new HISTORIES_VERSION directory`);
+    }
+    throw error;
+  }
+  return file;
+}
 
 /** Replay failures as readable lines, one per history that no longer replays. */
 export async function replayFailures(histories: Array<{ workflowId: string; history: unknown }>): Promise<string[]> {
@@ -25,9 +58,10 @@ export async function replayFailures(histories: Array<{ workflowId: string; hist
   return failures;
 }
 
-async function historyJson(workflowId: string): Promise<string> {
+async function historyJson(workflowId: string, runId: string | undefined): Promise<string> {
   const { address, namespace, cliPath } = testServer();
   const args = ['workflow', 'show', '--workflow-id', workflowId, '--address', address, '--namespace', namespace];
+  if (runId) args.push('--run-id', runId);
   const { stdout } = await promisify(execFile)(cliPath, [...args, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
   return stdout;
 }
@@ -35,6 +69,8 @@ async function historyJson(workflowId: string): Promise<string> {
 export interface StartedWorkflow {
   scenario: string;
   handle: WorkflowHandle;
+  /** One run of a workflow that continued as new (the handle's own run otherwise). */
+  runId?: string;
 }
 
 /**
@@ -42,20 +78,68 @@ export interface StartedWorkflow {
  * keeps them as fixtures (one file per scenario) for test/integration/replay.test.ts.
  */
 export async function replayStarted(prefix: string, started: StartedWorkflow[]): Promise<string[]> {
+  // Run alone (`-t`), a file may have started nothing: an empty replay proves nothing, so it fails.
+  if (started.length === 0) throw new Error(`${prefix}: no workflows were started, nothing to replay`);
   const histories = await Promise.all(
-    started.map(async ({ scenario, handle }, index) => {
+    started.map(async ({ scenario, handle, runId }, index) => {
       const history = await handle.fetchHistory();
       if (process.env.RECORD_HISTORIES === '1') {
         // The CLI's JSON: the format `npm run replay` and other Temporal tools read back.
-        const json = await historyJson(handle.workflowId);
+        const json = await historyJson(handle.workflowId, runId);
         const name = `${prefix}-${String(index).padStart(2, '0')}-${scenario
           .toLowerCase()
           .replace(/[^a-z0-9]+/g, '-')
           .slice(0, 60)}`;
-        await writeFile(path.join(historiesDir, `${name.replace(/-+$/, '')}.json`), json);
+        await recordHistory(name.replace(/-+$/, ''), json);
       }
       return { workflowId: handle.workflowId, history };
     }),
   );
   return replayFailures(histories);
+}
+
+/**
+ * The workflows of these types on a test file's task queue (the ones its workers started: batch pages, card
+ * bindings, notifications, reconciliation runs), every run of each, for replayStarted. Fails when a type has none.
+ */
+export async function workflowsOnTaskQueue(
+  client: Client,
+  taskQueue: string,
+  types: readonly string[],
+): Promise<StartedWorkflow[]> {
+  const found: StartedWorkflow[] = [];
+  for (const type of types) {
+    const query = `TaskQueue = '${taskQueue}' AND WorkflowType = '${type}'`;
+    const runs: StartedWorkflow[] = [];
+    for await (const execution of client.workflow.list({ query })) {
+      runs.push({
+        scenario: type,
+        handle: client.workflow.getHandle(execution.workflowId, execution.runId),
+        runId: execution.runId,
+      });
+    }
+    if (runs.length === 0) throw new Error(`no ${type} on task queue ${taskQueue}`);
+    // Oldest first: the recorded names stay stable from one recording to the next.
+    found.push(...runs.reverse());
+  }
+  return found;
+}
+
+interface MarkerEvents {
+  events?: Array<{
+    markerRecordedEventAttributes?: {
+      markerName?: string | null;
+      details?: Record<string, { payloads?: Array<{ data?: Uint8Array | null }> | null }> | null;
+    } | null;
+  }> | null;
+}
+
+/** The patch ids a history's patched() calls recorded (the SDK's `core_patch` markers). */
+export function patchIdsIn(history: MarkerEvents): string[] {
+  return (history.events ?? []).flatMap((event) => {
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_patch') return [];
+    const data = marker.details?.['patch-data']?.payloads?.[0]?.data;
+    return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id] : [];
+  });
 }

@@ -1,34 +1,136 @@
-// Histories recorded from the payout scenarios (RECORD_HISTORIES=1 npm run test:integration), and the runs
-// of a batch that continued as new with children in flight before the 'quiet-continue-as-new' patch
-// (batch-pre-quiet-*), replay on today's code; a change that breaks determinism for running workflows
-// fails here. The replay runs in the `npm run replay` script's own process: protobuf's JSON reader does
-// not survive jest's module isolation.
+// The recorded corpus (test/fixtures/histories/<code version>/: the payout scenarios, the batch, its pages,
+// card bindings, reconciliation, notifications, and both sides of every patched() branch) replays on today's
+// code; a change that breaks determinism for running workflows fails here. The replay runs in the
+// `npm run replay` script's own process: protobuf's JSON reader does not survive jest's module isolation.
 import { execFile } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { historiesDir } from './replay-helpers.js';
+import { historiesDir, recordHistory } from './replay-helpers.js';
 
-test('recorded payout histories replay without non-determinism', async () => {
-  const files = (await readdir(historiesDir)).filter((file) => file.endsWith('.json'));
-  expect(files.length).toBeGreaterThanOrEqual(10);
-  const tsx = path.resolve('node_modules/.bin/tsx');
-  const { stdout } = await promisify(execFile)(tsx, ['scripts/replay-histories.ts', historiesDir], {
-    maxBuffer: 16 * 1024 * 1024,
+const tsx = path.resolve('node_modules/.bin/tsx');
+/** Runs `npm run replay` on these targets: its exit code and output (a failing replay does not throw). */
+async function replay(targets: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await promisify(execFile)(tsx, ['scripts/replay-histories.ts', ...targets], {
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout };
+  } catch (error) {
+    const { code, stdout } = error as { code?: number; stdout?: string };
+    return { code: code ?? -1, stdout: stdout ?? String(error) };
+  }
+}
+
+async function corpus(): Promise<string[]> {
+  const names = await readdir(historiesDir, { recursive: true });
+  return names.filter((name) => name.endsWith('.json')).map((name) => path.join(historiesDir, name));
+}
+
+interface HistoryJson {
+  events?: Array<{
+    workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } };
+    markerRecordedEventAttributes?: {
+      markerName?: string;
+      details?: Record<string, { payloads?: Array<{ data?: string }> }>;
+    };
+  }>;
+}
+
+/** The patch ids a recorded history's markers name (the CLI's JSON: payload data in base64). */
+async function patchIdsOf(file: string): Promise<string[]> {
+  const json = JSON.parse(await readFile(file, 'utf8')) as HistoryJson;
+  return (json.events ?? []).flatMap((event) => {
+    const marker = event.markerRecordedEventAttributes;
+    const data = marker?.markerName === 'core_patch' ? marker.details?.['patch-data']?.payloads?.[0]?.data : undefined;
+    return data ? [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id] : [];
   });
+}
+
+async function workflowTypeOf(file: string): Promise<string | undefined> {
+  const json = JSON.parse(await readFile(file, 'utf8')) as {
+    events?: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }>;
+  };
+  return json.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+}
+
+test('the recorded corpus replays without non-determinism, and holds every workflow type', async () => {
+  const files = await corpus();
+  const types = new Set(await Promise.all(files.map(workflowTypeOf)));
+  expect([...types].sort()).toEqual(
+    expect.arrayContaining([
+      'BatchPageWorkflow',
+      'BatchWorkflow',
+      'DestinationWorkflow',
+      'MerchantNotificationWorkflow',
+      'PayoutWorkflow',
+      'ReconciliationWorkflow',
+    ]),
+  );
+  const { code, stdout } = await replay([historiesDir]);
   expect(stdout).toContain(`replayed ${files.length} histories, 0 failed`);
+  expect(code).toBe(0);
 });
 
-test('a history that no longer matches the code fails the replay', async () => {
-  const files = (await readdir(historiesDir)).filter((file) => file.endsWith('.json'));
-  const tsx = path.resolve('node_modules/.bin/tsx');
-  // The same history run against a different workflow type must be refused, proving the check can fail.
-  const replay = promisify(execFile)(
-    tsx,
-    ['scripts/replay-histories.ts', path.join(historiesDir, files[0] ?? 'none')],
-    {
-      env: { ...process.env, PAYOUTS_REPLAY_WORKFLOWS: path.resolve('test/integration/fixtures/smoke-workflows.ts') },
-    },
+test('every patched() in the workflows has a recorded history that took its new branch', async () => {
+  const sources = await Promise.all(
+    (await readdir(path.resolve('src/workflows'))).map((name) => readFile(path.resolve('src/workflows', name), 'utf8')),
   );
-  await expect(replay).rejects.toMatchObject({ code: 1 });
+  const patches = new Set(sources.flatMap((source) => [...source.matchAll(/patched\('([^']+)'\)/g)].map((m) => m[1])));
+  expect(patches.size).toBeGreaterThanOrEqual(5);
+  const recorded = new Set((await Promise.all((await corpus()).map(patchIdsOf))).flat());
+  expect([...patches].filter((patch) => !recorded.has(patch!))).toEqual([]);
+});
+
+test('a payout history replayed on a copy of PayoutWorkflow with one command moved fails with a non-determinism error', async () => {
+  // The copy sets the `submitting` status (a search-attribute upsert) after scheduling submitPayout instead
+  // of before: the kind of reordering a careless refactor makes.
+  const source = await readFile(path.resolve('src/workflows/payout.ts'), 'utf8');
+  const moved = "    setStatus('submitting', payoutSummary(request));\n";
+  expect(source).toContain(moved);
+  const reordered = source
+    .replace(moved, '')
+    .replace('    const submittedAt = Date.now();\n', `${moved}    const submittedAt = Date.now();\n`)
+    // Absolute imports: the copy lives outside src/ (in the git-ignored .data/, where the bundler still finds packages).
+    .replace(
+      /from '(\.{1,2}\/[^']+)'/g,
+      (_all, specifier: string) => `from '${path.resolve('src/workflows', specifier)}'`,
+    );
+  expect(reordered).not.toBe(source);
+  const dir = path.resolve('.data/replay-reordered');
+  await mkdir(dir, { recursive: true });
+  const copy = path.join(dir, `payout-reordered-${process.pid}.ts`);
+  await writeFile(copy, reordered);
+  try {
+    const submitted = path.join(
+      historiesDir,
+      '2026-11-main/ecommpay-00-a-valid-payout-is-paid-once-and-ends-succeeded-through-the-c.json',
+    );
+    // The same history replays on today's code: only the moved command makes the difference.
+    expect(await replay([submitted])).toMatchObject({ code: 0 });
+    const failing = await replay([submitted], { PAYOUTS_REPLAY_WORKFLOWS: copy });
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toContain(': DeterminismViolationError: Replay failed with a nondeterminism error');
+  } finally {
+    await rm(copy, { force: true });
+  }
+});
+
+test('recording refuses to overwrite a history already in the corpus', async () => {
+  const [existing] = await corpus();
+  if (!existing) throw new Error('the corpus is empty');
+  const version = path.relative(historiesDir, path.dirname(existing));
+  const saved = process.env.HISTORIES_VERSION;
+  process.env.HISTORIES_VERSION = version;
+  try {
+    const before = await readFile(existing, 'utf8');
+    await expect(recordHistory(path.basename(existing, '.json'), '{}')).rejects.toThrow(
+      'is already in the corpus; record into a new HISTORIES_VERSION directory',
+    );
+    expect(await readFile(existing, 'utf8')).toBe(before);
+  } finally {
+    if (saved === undefined) delete process.env.HISTORIES_VERSION;
+    else process.env.HISTORIES_VERSION = saved;
+  }
 });

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import type { Worker } from '@temporalio/worker';
+import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../../../src/activities/index.js';
 import type { MerchantNotificationSettings } from '../../../src/config.js';
@@ -52,8 +52,8 @@ export interface PayoutStack {
   worker: Worker;
   /** Every payout started through start(), with the test that started it (for the replay check). */
   started: StartedWorkflow[];
-  /** Starts a fresh worker (after a test stopped the first one). */
-  restartWorker(): Promise<void>;
+  /** Starts a fresh worker (after a test stopped the first one); a bundle of its own replaces today's workflows. */
+  restartWorker(workflowBundle?: WorkflowBundle): Promise<void>;
   stopWorker(): Promise<void>;
   start(request: PayoutRequestInput, timings?: Partial<PayoutTimings>): Promise<PayoutHandle>;
   close(): Promise<void>;
@@ -129,7 +129,7 @@ export async function startPayoutStack(name: string, options: PayoutStackOptions
     taskQueue,
     worker: undefined as unknown as Worker,
     started: [],
-    async restartWorker() {
+    async restartWorker(workflowBundle) {
       const workerOptions = {
         connection: conns.nativeConnection,
         namespace: testServer().namespace,
@@ -141,7 +141,11 @@ export async function startPayoutStack(name: string, options: PayoutStackOptions
           merchantNotifications: options.merchantNotifications,
         }),
       };
-      stack.worker = await createPayoutsWorker({ ...workerOptions, dataConverter: options.dataConverter });
+      stack.worker = await createPayoutsWorker({
+        ...workerOptions,
+        dataConverter: options.dataConverter,
+        ...(workflowBundle ? { workflowBundle } : {}),
+      });
       running = stack.worker.run();
     },
     async stopWorker() {

@@ -9,7 +9,7 @@ import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { payoutStatusQuery, providerEventSignal } from '../../../src/workflows/definitions.js';
 import { receiverSecret, startReceiver, type TestReceiver } from '../notifications/receiver.js';
-import { replayStarted } from '../replay-helpers.js';
+import { replayStarted, workflowsOnTaskQueue } from '../replay-helpers.js';
 import { awaitOutcomeUpdate, type PayoutStack, startPayoutStack, waitFor } from '../payout/stack.js';
 import { inReviewVisible, startUnknown, unknownPayout } from './unknown-payouts.js';
 
@@ -148,5 +148,6 @@ test('the worker keeps one schedule per provider: created once, updated to the c
 });
 
 test('the histories of these payouts replay on today’s code', async () => {
-  expect(await replayStarted('reconciliation', stack.started)).toEqual([]);
+  const runs = await workflowsOnTaskQueue(stack.conns.client, stack.taskQueue, ['ReconciliationWorkflow']);
+  expect(await replayStarted('reconciliation', [...stack.started, ...runs])).toEqual([]);
 });
