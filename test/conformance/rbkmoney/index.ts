@@ -1,12 +1,12 @@
 // Conformance checks against the RBKmoney specs in ../shared/reference: load once, check exchanges, and skip
 // (saying why) when the specs are not there.
 import { bundleSplitSpec, type JsonObject } from './bundle.js';
-import { rbkmoneySpecDirs, type RbkmoneySpecDirs, specAbsentMessage } from './spec-location.js';
+import { rbkmoneySpecDirsForTests, type RbkmoneySpecDirs, specAbsentMessage } from './spec-location.js';
 import { RbkmoneySpec } from './validator.js';
 
 export { ConformanceError, formatProblems, RbkmoneySpec } from './validator.js';
 export type { ConformanceProblem, RequestExchange, ResponseExchange } from './validator.js';
-export { rbkmoneySpecDirs, referenceDir, specAbsentMessage } from './spec-location.js';
+export { rbkmoneySpecDirs, rbkmoneySpecDirsForTests, referenceDir, specAbsentMessage } from './spec-location.js';
 
 /**
  * `definitions/imports/BadRequest.yaml` links into a repository the snapshot does not include; this is its
@@ -52,11 +52,23 @@ export async function loadRbkmoneySpec(dirs: RbkmoneySpecDirs): Promise<Rbkmoney
 }
 
 /**
- * A describe block that gets the loaded spec, or is skipped with a message saying the specs are absent.
+ * A describe block that gets the loaded spec, or is skipped with a message saying the specs are absent
+ * (fails instead when CI=true).
  * `spec()` is valid inside tests (it is loaded in beforeAll).
  */
 export function describeWithRbkmoneySpec(name: string, body: (spec: () => RbkmoneySpec) => void): void {
-  const dirs = rbkmoneySpecDirs();
+  let dirs: RbkmoneySpecDirs | undefined;
+  try {
+    dirs = rbkmoneySpecDirsForTests();
+  } catch (error) {
+    // CI=true without the specs: a failing test, not a skipped block.
+    describe(name, () => {
+      test('needs the RBKmoney specs', () => {
+        throw error;
+      });
+    });
+    return;
+  }
   if (!dirs) {
     console.warn(`${name}: ${specAbsentMessage}`);
     describe.skip(`${name} (${specAbsentMessage})`, () => {

@@ -29,3 +29,18 @@ export function rbkmoneySpecDirs(base = referenceDir): RbkmoneySpecDirs | undefi
 export const specAbsentMessage =
   `skipped: the RBKmoney specifications were not found under ${referenceDir} ` +
   '(expected ../shared/reference/rbkmoney-spec and rbkmoney-webhook-events-spec beside the repository)';
+
+/**
+ * The spec directories, or undefined when they are absent outside CI (the checks then show as skipped). With
+ * CI=true an absent spec is an error: a pipeline that lost ../shared must not pass without these checks.
+ */
+export function rbkmoneySpecDirsForTests(
+  base = referenceDir,
+  env: NodeJS.ProcessEnv = process.env,
+): RbkmoneySpecDirs | undefined {
+  const dirs = rbkmoneySpecDirs(base);
+  if (!dirs && env.CI === 'true') {
+    throw new Error(`the RBKmoney specifications are required when CI=true and were not found under ${base}`);
+  }
+  return dirs;
+}

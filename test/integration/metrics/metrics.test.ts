@@ -55,39 +55,55 @@ test('after a small batch the counters match its totals, and every callback is c
     ...[0, 1].map(() => ecommpayItem(ecommpayCards.decline3104.pan)),
     rbkmoneyItem(rbkmoneyCards.visa.pan, { amount: 70_000 }),
   ];
+  // Counted from here: whatever ran in this file before (or in another order) is not this batch's.
+  const [workerBefore, relayBefore] = [await scrape(health.url), await scrape(env.stack.relay.url)];
   const batchId = uniqueId('metrics');
   await env.payouts.submitBatch({ batchId, items, childTimings: batchChildTimings });
   const result = await env.payouts.waitForBatch(batchId);
   expect(result.counts).toMatchObject({ succeeded: 5, declined: 2 });
 
-  const worker = await scrape(health.url);
+  const workerAfter = await scrape(health.url);
+  const worker = {
+    sum: (name: string, labels: Record<string, string>) =>
+      sumOf(workerAfter, name, labels) - sumOf(workerBefore, name, labels),
+  };
   const ours = { task_queue: env.stack.taskQueue };
   for (const [status, count] of Object.entries(result.counts)) {
     if (status === 'duplicate') continue;
-    expect([status, sumOf(worker, 'payouts_finished_total', { ...ours, status })]).toEqual([status, count]);
+    expect([status, worker.sum('payouts_finished_total', { ...ours, status })]).toEqual([status, count]);
   }
-  expect(sumOf(worker, 'payouts_finished_total', { ...ours, provider: 'rbkmoney', status: 'succeeded' })).toBe(1);
+  expect(worker.sum('payouts_finished_total', { ...ours, provider: 'rbkmoney', status: 'succeeded' })).toBe(1);
   for (const [currency, amount] of Object.entries(result.succeededAmounts)) {
-    expect([currency, sumOf(worker, 'payouts_paid_amount_minor_total', { ...ours, currency })]).toEqual([
+    expect([currency, worker.sum('payouts_paid_amount_minor_total', { ...ours, currency })]).toEqual([
       currency,
       amount,
     ]);
   }
   expect(result.succeededAmounts).toEqual({ RUB: 100_000 + 100_001 + 100_002 + 70_000, EUR: 5_000 });
   // One submission per item (the sandbox has no faults set), each timed, none failed at the call itself.
-  expect(sumOf(worker, 'payouts_provider_call_duration_seconds_count', { ...ours, operation: 'submit' })).toBe(7);
-  expect(sumOf(worker, 'payouts_provider_call_errors_total', ours)).toBe(0);
+  expect(worker.sum('payouts_provider_call_duration_seconds_count', { ...ours, operation: 'submit' })).toBe(7);
+  expect(worker.sum('payouts_provider_call_errors_total', ours)).toBe(0);
   // The SDK's own worker metrics come through the same registry.
-  expect(sumOf(worker, 'temporal_workflow_completed_total', { ...ours, workflow_type: 'BatchWorkflow' })).toBe(1);
-  expect(sumOf(worker, 'temporal_activity_execution_latency_count', ours)).toBeGreaterThanOrEqual(7);
-  expect(sumOf(worker, 'process_cpu_seconds_total', {})).toBeGreaterThan(0);
+  expect(worker.sum('temporal_workflow_completed_total', { ...ours, workflow_type: 'BatchWorkflow' })).toBe(1);
+  expect(worker.sum('temporal_activity_execution_latency_count', ours)).toBeGreaterThanOrEqual(7);
+  expect(sumOf(workerAfter, 'process_cpu_seconds_total', {})).toBeGreaterThan(0);
 
   const before = await scrape(env.stack.relay.url);
+  const relayDelta = (name: string, labels: Record<string, string> = {}) =>
+    sumOf(before, name, labels) - sumOf(relayBefore, name, labels);
   const received = sumOf(before, 'payouts_callbacks_received_total', {});
-  // Every callback the sandbox sent reached a payout or a card binding; none was refused.
-  expect(received).toBeGreaterThanOrEqual(7);
-  expect(sumOf(before, 'payouts_callbacks_delivered_total', {})).toBe(received);
-  expect(sumOf(before, 'payouts_callbacks_rejected_total', {})).toBe(0);
+  // Every callback the sandbox sent for this batch reached a payout or a card binding; none was refused.
+  expect(relayDelta('payouts_callbacks_received_total')).toBeGreaterThanOrEqual(7);
+  expect(relayDelta('payouts_callbacks_delivered_total')).toBe(relayDelta('payouts_callbacks_received_total'));
+  expect(relayDelta('payouts_callbacks_rejected_total')).toBe(0);
+  const rejectedBefore = sumOf(before, 'payouts_callbacks_rejected_total', {
+    provider: 'ecommpay',
+    reason: 'bad_signature',
+  });
+  const orphanedBefore = sumOf(before, 'payouts_callbacks_orphaned_total', {
+    provider: 'ecommpay',
+    reason: 'no_such_payout',
+  });
 
   const post = (body: string) =>
     fetch(`${env.stack.relay.url}/webhooks/ecommpay`, {
@@ -100,8 +116,12 @@ test('after a small batch the counters match its totals, and every callback is c
   expect((await post(JSON.stringify({ ...unknown, signature: sign(unknown, sandboxSecret) }))).status).toBe(200);
   const after = await scrape(env.stack.relay.url);
   expect(sumOf(after, 'payouts_callbacks_received_total', {})).toBe(received + 2);
-  expect(sumOf(after, 'payouts_callbacks_rejected_total', { provider: 'ecommpay', reason: 'bad_signature' })).toBe(1);
-  expect(sumOf(after, 'payouts_callbacks_orphaned_total', { provider: 'ecommpay', reason: 'no_such_payout' })).toBe(1);
+  expect(sumOf(after, 'payouts_callbacks_rejected_total', { provider: 'ecommpay', reason: 'bad_signature' })).toBe(
+    rejectedBefore + 1,
+  );
+  expect(sumOf(after, 'payouts_callbacks_orphaned_total', { provider: 'ecommpay', reason: 'no_such_payout' })).toBe(
+    orphanedBefore + 1,
+  );
 });
 
 test('a running batch shows in the batch gauges: its state, its items and who paused it', async () => {

@@ -33,7 +33,11 @@ import {
 } from '../../../src/sandbox/rbkmoney/index.js';
 import { createSandboxServer, type Reply, type Route } from '../../../src/sandbox/server.js';
 import { Timers } from '../../../src/sandbox/timers.js';
-import { loadRbkmoneySpec, rbkmoneySpecDirs, type ConformanceProblem } from '../../conformance/rbkmoney/index.js';
+import {
+  loadRbkmoneySpec,
+  rbkmoneySpecDirsForTests,
+  type ConformanceProblem,
+} from '../../conformance/rbkmoney/index.js';
 import { startCallbackReceiver, type CallbackReceiver } from '../contract/callback-receiver.js';
 
 export const apiKey = 'test-rbkmoney-key';
@@ -157,7 +161,7 @@ export async function startRbkmoneyHarness(options: RbkmoneyHarnessOptions = {})
       ...overrides,
     });
 
-  const dirs = rbkmoneySpecDirs();
+  const dirs = rbkmoneySpecDirsForTests();
   const spec = dirs ? loadRbkmoneySpec(dirs) : undefined;
   if (!dirs) console.warn('RBKmoney sandbox tests: the spec is absent, exchanges are not checked against it');
 

@@ -8,7 +8,7 @@ import {
   TransientProviderError,
 } from '../../../src/providers/errors.js';
 import { testCards } from '../../../src/sandbox/rbkmoney/test-cards.js';
-import { rbkmoneySpecDirs } from '../../conformance/rbkmoney/index.js';
+import { rbkmoneySpecDirsForTests } from '../../conformance/rbkmoney/index.js';
 import {
   bindCard,
   callbackWhere,
@@ -233,10 +233,13 @@ test('withdrawal status events can be polled', async () => {
   });
 });
 
-test('the conformance check sees the traffic and the webhooks, and catches a mismatch', async () => {
+test('the conformance check sees the traffic and the webhooks', () => {
   expect(harness.exchanges.length).toBeGreaterThan(20);
   expect(harness.receiver.received.length).toBeGreaterThan(5);
-  if (!rbkmoneySpecDirs()) return;
+});
+
+// Without the specs (and not in CI, where their absence fails) this shows as skipped rather than passing.
+(rbkmoneySpecDirsForTests() ? test : test.skip)('the conformance check catches a mismatch', async () => {
   const forged = {
     method: 'GET',
     url: '/wallet/v0/withdrawals/w1',

@@ -1,7 +1,12 @@
 // The adapter against the provider's own Swagger specs (../shared/reference): every request the provider
 // sends, and every documented answer and event it reads, conform; and the checking itself fails, naming the
 // operation and the field, when something does not.
-import { describeWithRbkmoneySpec, rbkmoneySpecDirs, specAbsentMessage } from '../../../conformance/rbkmoney/index.js';
+import {
+  describeWithRbkmoneySpec,
+  rbkmoneySpecDirs,
+  rbkmoneySpecDirsForTests,
+  specAbsentMessage,
+} from '../../../conformance/rbkmoney/index.js';
 import { createRbkmoneyProvider } from '../../../../src/providers/rbkmoney/index.js';
 import { generateWebhookKeyPair } from '../../../../src/providers/rbkmoney/signature.js';
 import {
@@ -249,4 +254,11 @@ describeWithRbkmoneySpec('RBKmoney spec conformance', (spec) => {
 test('without ../shared/reference the conformance suites are skipped, and say so', () => {
   expect(rbkmoneySpecDirs('/nonexistent/reference')).toBeUndefined();
   expect(specAbsentMessage).toMatch(/^skipped: .*\.\.\/shared\/reference/);
+});
+
+test('with CI=true, absent specs are an error, not a skip', () => {
+  expect(() => rbkmoneySpecDirsForTests('/nonexistent/reference', { CI: 'true' })).toThrow(
+    'the RBKmoney specifications are required when CI=true and were not found under /nonexistent/reference',
+  );
+  expect(rbkmoneySpecDirsForTests('/nonexistent/reference', {})).toBeUndefined();
 });
