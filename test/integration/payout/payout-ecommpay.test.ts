@@ -38,7 +38,11 @@ afterAll(async () => stack.close());
 const visaPayout = (pan: string, overrides: Partial<PayoutRequestInput> = {}) => ecommpayPayout(pan, overrides);
 
 /** A callback exactly as the provider would sign it, for the payout with this payment_id. */
-function signedCallback(paymentId: string, status: 'success' | 'decline', amount = 150_000): Record<string, unknown> {
+function signedCallback(
+  paymentId: string,
+  status: 'success' | 'decline' | 'processing',
+  amount = 150_000,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {
     project_id: sandboxProjectId,
     payment: { id: paymentId, type: 'payout', status, sum: { amount, currency: 'RUB' } },
@@ -256,6 +260,51 @@ test('a duplicated callback is recorded once; a contradicting late callback send
   const view = await handle.query(payoutStatusQuery);
   expect(view.events.filter((event) => event.effect === 'duplicate').length).toBeGreaterThanOrEqual(1);
   expect((await handle.describe()).typedSearchAttributes.get(payoutStatusSearchAttribute)).toBe('needs_review');
+});
+
+test('a callback copied before the outcome and after it is applied once; an older one arriving late changes nothing', async () => {
+  // The pending card: the sandbox never calls back, so every callback here is one the test sends.
+  const request = visaPayout(testCards.pending.pan);
+  const handle = await stack.start(request, { firstPollAfterMs: 60_000, outcomeDeadlineMs: 60_000 });
+  await waitForStatus(handle, 'submitted');
+  // The provider pays silently; the callbacks below tell the payout so.
+  stack.sandbox.ledger.settle('ecommpay', request.payoutId, { status: 'succeeded' });
+  const success = signedCallback(request.payoutId, 'success');
+  const successId = `ecommpay:${request.payoutId}:99:success:success`;
+
+  // Before the outcome: with no worker running, the event and its copy both wait in the history, so the
+  // workflow meets the copy before it has any outcome.
+  await stack.stopWorker();
+  try {
+    expect(await postToRelay(success)).toBe(200);
+    expect(await postToRelay(success)).toBe(200);
+  } finally {
+    await stack.restartWorker();
+  }
+  const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
+  expect(outcome.status).toBe('succeeded');
+  const first = await handle.query(payoutStatusQuery);
+  expect(first.events.map((event) => [event.eventId, event.effect])).toEqual([
+    [successId, 'applied'],
+    [successId, 'duplicate'],
+  ]);
+
+  // After the outcome: a third copy, then the 'processing' callback that was overtaken by the success.
+  expect(await postToRelay(success)).toBe(200);
+  expect(await postToRelay(signedCallback(request.payoutId, 'processing'))).toBe(200);
+  await waitFor(async () => (await handle.query(payoutStatusQuery)).events.length === 4);
+  const last = await handle.query(payoutStatusQuery);
+  expect(last.events.slice(2).map((event) => [event.eventId, event.effect])).toEqual([
+    [successId, 'duplicate'],
+    [`ecommpay:${request.payoutId}:99:processing:processing`, 'recorded'],
+  ]);
+  expect(last.events.filter((event) => event.effect === 'applied')).toHaveLength(1);
+  // The view and the outcome are what the one applied event made them.
+  const { events: _firstEvents, ...firstView } = first;
+  const { events: _lastEvents, ...lastView } = last;
+  expect(lastView).toEqual(firstView);
+  expect(await handle.result()).toEqual(outcome);
+  expectPaidOnce(stack.sandbox.ledger.list(), request.payoutId);
 });
 
 test('an authentic callback for no payout is kept as an orphan and answered 200', async () => {
