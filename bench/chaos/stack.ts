@@ -197,6 +197,18 @@ export class ChaosStack {
     return `${victim.name} (pid ${victim.process.pid}) killed, ${replacement.name} (pid ${replacement.process.pid}) started`;
   }
 
+  /**
+   * SIGKILLs every worker, even the last one (the crash tests' worst moment: no worker left while an activity
+   * is in flight), then starts one replacement. Resolves with the killed workers' pids.
+   */
+  async crashAllWorkers(): Promise<number[]> {
+    const victims = this.#workers;
+    this.#workers = [];
+    for (const victim of victims) await this.group.kill(victim);
+    await this.#startWorker();
+    return victims.flatMap((victim) => victim.process.pid ?? []);
+  }
+
   /** Stops the dev server and starts it again on the same port and database file; resolves with the downtime. */
   async restartServer(): Promise<number> {
     const stoppedAt = Date.now();
