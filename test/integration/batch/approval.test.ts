@@ -35,7 +35,8 @@ afterAll(async () => env.close());
 const sentToProvider = (items: PayoutRequestInput[]) =>
   items.reduce((sum, item) => sum + ledgerEntriesOf(env.stack.sandbox.ledger.list(), item.payoutId).length, 0);
 
-async function submitGated(options: { approvalTimeoutMs?: number } = {}) {
+/** Submits a gated batch; `observeWaiting` false for a window too short to be sure to see it open. */
+async function submitGated(options: { approvalTimeoutMs?: number } = {}, observeWaiting = true) {
   const batchId = uniqueId('gated');
   const items = [ecommpayItem(testCards.visa.pan), ecommpayItem(testCards.mastercard.pan)];
   const submission = await payouts.submitBatch({
@@ -46,6 +47,7 @@ async function submitGated(options: { approvalTimeoutMs?: number } = {}) {
     options,
   });
   expect(submission.approval?.reason).toBe('RUB total 3 000.00 RUB is above the 1 000.00 RUB threshold');
+  if (!observeWaiting) return { batchId, items };
   const waiting = await progressUntil(payouts, batchId, (view) => view.state === 'awaiting_approval');
   expect(waiting).toMatchObject({
     submittedBy: 'alice',
@@ -62,7 +64,7 @@ test('approval by the submitter is refused, by a second person pays; a second ap
   const bySubmitter = payouts.approveBatch(batchId, 'Alice');
   await expect(bySubmitter).rejects.toBeInstanceOf(BatchStateError);
   await expect(bySubmitter).rejects.toThrow('Alice submitted batch');
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  // The workflow refused it (its validator ran) and answers a query after it: still waiting, nothing sent.
   expect((await payouts.getBatch(batchId)).state).toBe('awaiting_approval');
   expect(sentToProvider(items)).toBe(0);
 
@@ -93,7 +95,8 @@ test('a rejection pays nothing and reports every item with the reason', async ()
 });
 
 test('unapproved at the deadline, the batch ends unpaid', async () => {
-  const { batchId, items } = await submitGated({ approvalTimeoutMs: 2_000 });
+  // A 2 s window may close before a busy machine shows it open: only the end is asserted.
+  const { batchId, items } = await submitGated({ approvalTimeoutMs: 2_000 }, false);
   const result = await payouts.waitForBatch(batchId);
   expect(result.approval).toMatchObject({ decision: 'expired', by: 'system' });
   expect(result.counts).toMatchObject({ succeeded: 0, cancelled: 2 });

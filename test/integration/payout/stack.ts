@@ -26,6 +26,7 @@ import { PayoutWorkflow, type PayoutTimings } from '../../../src/workflows/payou
 import { payoutSearchAttributePairs } from '../../../src/workflows/batch-child-options.js';
 import { connect, testServer, uniqueTaskQueue, type TestConnections } from '../helpers.js';
 import type { StartedWorkflow } from '../replay-helpers.js';
+import { waitFor as sharedWaitFor } from '../../support/wait-for.js';
 
 export const sandboxSecret = 'sandbox-ecommpay-secret';
 export const sandboxProjectId = 1000;
@@ -184,13 +185,8 @@ function withDataConverter(conns: TestConnections, dataConverter: DataConverter 
 export { awaitOutcomeUpdate };
 
 /** Polls `check` every 100 ms until it holds; fails the test after `timeoutMs`. */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+export const waitFor = (check: () => Promise<boolean>, timeoutMs = 20_000) =>
+  sharedWaitFor(check, timeoutMs, 'condition', 100);
 
 /** An ecommpay payout to this test card, with every field the provider asks for; a fresh payoutId each call. */
 export function ecommpayPayout(

@@ -2,6 +2,7 @@
 import { TransientProviderError } from '../../../src/providers/errors.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import type { FaultCounters } from '../../../src/sandbox/faults.js';
+import { waitFor } from '../../support/wait-for.js';
 import {
   type EcommpayHarness,
   eventsAbout,
@@ -10,7 +11,6 @@ import {
   payout,
   postJson,
   settledStatus,
-  sleep,
   startEcommpayHarness,
 } from './ecommpay-setup.js';
 
@@ -30,6 +30,14 @@ beforeEach(async () => {
 
 const keyOf = (payoutId: string) => `${payoutId}-a1`;
 const setFaults = (patch: Record<string, unknown>) => postJson(`${harness.sandbox.url}/sandbox/faults`, patch);
+
+/** The sandbox's own count of callbacks delivered (answered 200), from GET /sandbox/stats. */
+async function delivered(): Promise<number> {
+  const stats = (await getJson(`${harness.sandbox.url}/sandbox/stats`)) as {
+    callbacks: { ecommpay?: { delivered: number } };
+  };
+  return stats.callbacks.ecommpay?.delivered ?? 0;
+}
 
 async function injected(): Promise<Partial<FaultCounters>> {
   const view = (await getJson(`${harness.sandbox.url}/sandbox/faults`)) as {
@@ -94,16 +102,17 @@ test('a dropped callback never arrives; the status request still tells the outco
   await setFaults({ callbackDropRate: 1 });
   const { key } = await submitted();
   await expect(settledStatus(harness.provider, key)).resolves.toMatchObject({ state: 'succeeded' });
-  await sleep(400);
+  // The sandbox reports the callback's moment has come, and that it dropped it.
+  await waitFor(async () => (await injected()).callbacksDropped === 1);
   expect(harness.receiver.received).toHaveLength(0);
-  expect(await injected()).toMatchObject({ callbacksDropped: 1 });
+  expect(await delivered()).toBe(0);
 });
 
 test('a duplicated callback arrives twice, with the same event id', async () => {
   await setFaults({ callbackDuplicateRate: 1 });
   const { key } = await submitted();
   await eventWhen(harness, key, 'succeeded');
-  await sleep(300);
+  await waitFor(async () => (await delivered()) === 2);
   const events = eventsAbout(harness, key);
   expect(events).toHaveLength(2);
   expect(events[0]?.eventId).toBe(events[1]?.eventId);
@@ -115,7 +124,8 @@ test('a delayed callback arrives callbackDelayMs later than planned', async () =
   const started = Date.now();
   const { key } = await submitted();
   await expect(settledStatus(harness.provider, key)).resolves.toMatchObject({ state: 'succeeded' });
-  await sleep(300);
+  // Its planned moment has passed (the sandbox counted the delay): nothing arrived yet.
+  await waitFor(async () => (await injected()).callbacksDelayed === 1);
   expect(harness.receiver.received).toHaveLength(0);
   await eventWhen(harness, key, 'succeeded');
   // Processing (100 ms) plus the injected delay.
@@ -126,7 +136,8 @@ test('a delayed callback arrives callbackDelayMs later than planned', async () =
 test('a held-back callback is overtaken by the next one: out of order at the receiver', async () => {
   await setFaults({ callbackReorderRate: 1 });
   const first = await submitted();
-  await sleep(50);
+  // The first one's callback is due and held back before the second payout exists.
+  await waitFor(async () => (await injected()).callbacksReordered === 1);
   const second = await submitted();
   await eventWhen(harness, first.key, 'succeeded');
   await eventWhen(harness, second.key, 'succeeded');
@@ -142,7 +153,8 @@ test('a callback answered with anything but 200 is retried until it is delivered
   harness.receiver.answerWith((n) => (n < 3 ? 500 : 200));
   const { key } = await submitted();
   await eventWhen(harness, key, 'succeeded');
-  await sleep(300);
+  // Delivered: no attempt follows.
+  await waitFor(async () => (await delivered()) === 1);
   expect(harness.receiver.received).toHaveLength(3);
   const stats = (await getJson(`${harness.sandbox.url}/sandbox/stats`)) as { callbacks: Record<string, unknown> };
   expect(stats.callbacks.ecommpay).toEqual({ sent: 1, attempts: 3, delivered: 1, failedAttempts: 2, abandoned: 0 });

@@ -1,8 +1,9 @@
+// The sandbox's callback dispatcher on real timers. Conditions are awaited (test/support/wait-for.ts), never
+// slept for; an absence is asserted only once a timer due after the moment in question has fired.
 import { CallbackDispatcher, type CallbackSender } from '../../../src/sandbox/callbacks.js';
 import { defaultFaults, type FaultPatch, Faults } from '../../../src/sandbox/faults.js';
 import { Timers } from '../../../src/sandbox/timers.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { pastDeadline, waitFor } from '../../support/wait-for.js';
 
 interface Attempt {
   body: string;
@@ -10,7 +11,7 @@ interface Attempt {
   at: number;
 }
 
-function setup(faultPatch: FaultPatch = {}, answers: Array<number | Error> = []) {
+function setup(faultPatch: FaultPatch = {}, answers: Array<number | Error> = [], retryMs = 20) {
   const faults = new Faults({ ...defaultFaults, ...faultPatch });
   const timers = new Timers();
   const attempts: Attempt[] = [];
@@ -23,7 +24,7 @@ function setup(faultPatch: FaultPatch = {}, answers: Array<number | Error> = [])
   const dispatcher = new CallbackDispatcher(
     faults,
     timers,
-    { retryMs: 20, maxAttempts: 3, timeoutMs: 500 },
+    { retryMs, maxAttempts: 3, timeoutMs: 500 },
     undefined,
     send,
   );
@@ -37,9 +38,8 @@ describe('CallbackDispatcher', () => {
     const { dispatch, attempts, dispatcher } = setup();
     const started = Date.now();
     dispatch('a', 60);
-    await sleep(30);
     expect(attempts).toHaveLength(0);
-    await sleep(80);
+    await waitFor(() => dispatcher.stats().ecommpay?.delivered === 1);
     expect(attempts).toEqual([
       { body: 'a', headers: { 'content-type': 'application/json' }, at: expect.any(Number) as number },
     ]);
@@ -52,7 +52,9 @@ describe('CallbackDispatcher', () => {
   test('retries anything but 200 (including no answer) and gives up after maxAttempts', async () => {
     const { dispatch, attempts, dispatcher } = setup({}, [204, new Error('refused'), 500, 200]);
     dispatch('a');
-    await sleep(150);
+    await waitFor(() => dispatcher.stats().ecommpay?.abandoned === 1);
+    // Given up: a retry would have been due 20 ms after the last attempt.
+    await pastDeadline(60);
     expect(attempts).toHaveLength(3);
     expect(dispatcher.stats().ecommpay).toEqual({
       sent: 1,
@@ -66,45 +68,49 @@ describe('CallbackDispatcher', () => {
   test('a dropped callback is never sent; a duplicated one twice', async () => {
     const dropped = setup({ callbackDropRate: 1 });
     dropped.dispatch('a');
+    // The drop is decided (and counted) at dispatch: nothing is scheduled for it.
+    expect(dropped.faults.injected().ecommpay?.callbacksDropped).toBe(1);
     const duplicated = setup({ callbackDuplicateRate: 1 });
     duplicated.dispatch('b');
-    await sleep(50);
-    expect(dropped.attempts).toHaveLength(0);
+    await waitFor(() => duplicated.attempts.length === 2);
     expect(duplicated.attempts.map((attempt) => attempt.body)).toEqual(['b', 'b']);
+    expect(dropped.attempts).toHaveLength(0);
+    expect(dropped.dispatcher.stats().ecommpay?.attempts ?? 0).toBe(0);
   });
 
   test('a delayed callback goes out callbackDelayMs late', async () => {
     const { dispatch, attempts } = setup({ callbackDelayRate: 1, callbackDelayMs: 80 });
+    const started = Date.now();
     dispatch('a');
-    await sleep(40);
-    expect(attempts).toHaveLength(0);
-    await sleep(80);
-    expect(attempts).toHaveLength(1);
+    await waitFor(() => attempts.length === 1);
+    expect((attempts[0]?.at ?? 0) - started).toBeGreaterThanOrEqual(80);
   });
 
   test('a held-back callback goes out after the next one, or after the hold time when none comes', async () => {
-    const reordered = setup({ callbackReorderRate: 1, callbackReorderHoldMs: 1_000 });
+    const reordered = setup({ callbackReorderRate: 1, callbackReorderHoldMs: 10_000 });
     reordered.dispatch('first', 0);
     reordered.dispatch('second', 20);
-    await sleep(80);
+    await waitFor(() => reordered.attempts.length === 2);
     expect(reordered.attempts.map((attempt) => attempt.body)).toEqual(['second', 'first']);
 
     const alone = setup({ callbackReorderRate: 1, callbackReorderHoldMs: 60 });
+    const started = Date.now();
     alone.dispatch('only');
-    await sleep(30);
-    expect(alone.attempts).toHaveLength(0);
-    await sleep(80);
+    await waitFor(() => alone.attempts.length === 1);
     expect(alone.attempts.map((attempt) => attempt.body)).toEqual(['only']);
+    expect((alone.attempts[0]?.at ?? 0) - started).toBeGreaterThanOrEqual(60);
   });
 
   test('cancelled timers stop pending callbacks and the retries of one in flight', async () => {
-    const { dispatch, attempts, timers, dispatcher } = setup({}, [500, 500, 500]);
-    dispatch('later', 50);
+    // The delayed one and the retry due 500 ms on: the first attempt is seen long before either.
+    const { dispatch, attempts, timers, dispatcher } = setup({}, [500, 500, 500], 500);
+    dispatch('later', 500);
     dispatch('now');
-    await sleep(5);
+    await waitFor(() => dispatcher.stats().ecommpay?.failedAttempts === 1, 20_000, 'the first attempt', 1);
     timers.cancelAll();
     dispatcher.reset();
-    await sleep(120);
+    // Past both the delayed callback's time and the retry's.
+    await pastDeadline(1_000);
     expect(attempts.map((attempt) => attempt.body)).toEqual(['now']);
     expect(dispatcher.stats()).toEqual({});
   });
