@@ -1,7 +1,8 @@
-// Issue 7: the worker's and the relay's logs hold no card number. An ecommpay payout and an RBKmoney payout (card
-// binding, callbacks through the relay) run with the codec on, every log line of the providers (the worker's
-// activities), the relay and the Temporal SDK captured in memory at debug level; then the text is searched for
-// each PAN in every form (digits, grouped digits, JSON string, base64) and must show the masked card or payout id.
+// Issue 7: the worker's and the relay's logs hold no card number. Payouts through both providers (card binding,
+// callbacks through the relay), a decline, a rejection, a provider refusal and a forged callback run with the
+// codec on, every log line of the providers (the worker's activities), the relay and the Temporal SDK captured
+// in memory at debug level; then the text is searched for each PAN in every form (digits, grouped digits, JSON
+// string, base64) and must show the masked card or payout id.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DestinationStream } from 'pino';
 import { payoutsDataConverter } from '../../../src/codec/data-converter.js';
@@ -38,16 +39,46 @@ function request(provider: 'ecommpay' | 'rbkmoney', pan: string): PayoutRequestI
 }
 
 let stack: PayoutStack;
-const pans = { ecommpay: randomPan(), rbkmoney: randomPan() };
-const requests = [request('ecommpay', pans.ecommpay), request('rbkmoney', pans.rbkmoney)];
+
+/**
+ * Every path a card number could leak through: two payouts that succeed, a decline, one the worker rejects
+ * (validation), one the provider refuses at submission (a provider error), and a forged callback carrying a
+ * card number in clear. A fresh random PAN for each; the sandbox decides declines and refusals by the amount.
+ */
+const scenarios = [
+  { name: 'ecommpay paid', status: 'succeeded', input: request('ecommpay', randomPan()) },
+  { name: 'rbkmoney paid', status: 'succeeded', input: request('rbkmoney', randomPan()) },
+  { name: 'declined', status: 'declined', input: { ...request('ecommpay', randomPan()), amount: 3104 } },
+  {
+    name: 'validation failure',
+    status: 'rejected',
+    input: { ...request('ecommpay', randomPan()), sender: { first_name: 'Acme', last_name: 'Ltd' } },
+  },
+  { name: 'provider error', status: 'declined', input: { ...request('ecommpay', randomPan()), amount: 3028 } },
+];
+const forgedPan = randomPan();
+const panOf = (input: PayoutRequestInput) => (input.card as { pan: string }).pan;
 
 beforeAll(async () => {
   // The worker process routes the SDK's own logs (worker, workflows, activities) into its pino logger too.
   installTemporalLogging(logger, 'DEBUG');
   stack = await startPayoutStack('codec-logs', { dataConverter: payoutsDataConverter(codec), logger });
-  const handles = await Promise.all(requests.map((input) => stack.start(input)));
+  const handles = await Promise.all(scenarios.map(({ input }) => stack.start(input)));
   const outcomes = await Promise.all(handles.map((handle) => handle.executeUpdate(awaitOutcomeUpdate)));
-  expect(outcomes.map((outcome) => outcome.status)).toEqual(['succeeded', 'succeeded']);
+  expect(outcomes.map((outcome) => outcome.status)).toEqual(scenarios.map(({ status }) => status));
+  // A forged callback about the paid ecommpay payout, the card number in clear in its body: refused (403).
+  const forged = {
+    project_id: 1000,
+    payment: { id: scenarios[0]!.input.payoutId, type: 'payout', status: 'decline', card: forgedPan },
+    account: { number: forgedPan },
+    signature: 'forged',
+  };
+  const answer = await fetch(`${stack.relay.url}/webhooks/ecommpay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(forged),
+  });
+  expect(answer.status).toBe(403);
   await Promise.all(handles.map((handle) => handle.result()));
 }, 120_000);
 
@@ -59,22 +90,22 @@ function panOccurrences(text: string, pan: string): number {
   return total(countForms(text, pan)) + grouped.reduce((sum, form) => sum + text.split(form).length - 1, 0);
 }
 
-test('the logs of a payout through each provider hold no PAN, only the masked card or the payout id', () => {
+test('the logs of payouts paid, declined, rejected, refused by the provider and of a forged callback hold no PAN', () => {
   const text = lines.join('');
   const levels = lines.map((line) => (JSON.parse(line) as { level: number }).level);
-  const report = requests
-    .map((input) => ({ input, pan: pans[input.provider] }))
-    .map(({ input, pan }) => ({
-      provider: input.provider,
-      pan,
+  const report = scenarios.map(({ name, input }) => {
+    const pan = panOf(input);
+    return {
+      name,
       masked: maskPan(pan),
       panInClear: panOccurrences(text, pan),
       maskedCard: text.split(maskPan(pan)).length - 1,
       payoutId: text.split(input.payoutId).length - 1,
-    }));
+    };
+  });
   process.stdout.write(
     `\nlog lines captured: ${lines.length} (debug: ${levels.filter((level) => level === 20).length})\n` +
-      `${report.map((r) => `  ${r.provider} ${r.masked}: PAN in clear ${r.panInClear}, masked ${r.maskedCard}, payout id ${r.payoutId}`).join('\n')}\n\n`,
+      `${report.map((r) => `  ${r.name} ${r.masked}: PAN in clear ${r.panInClear}, masked ${r.maskedCard}, payout id ${r.payoutId}`).join('\n')}\n\n`,
   );
 
   expect(lines.length).toBeGreaterThan(0);
@@ -83,4 +114,7 @@ test('the logs of a payout through each provider hold no PAN, only the masked ca
     expect(r).toMatchObject({ panInClear: 0 });
     expect(r.maskedCard + r.payoutId).toBeGreaterThan(0);
   }
+  expect({ forged: panOccurrences(text, forgedPan) }).toEqual({ forged: 0 });
+  // The relay logged the refusal: the forged callback's path was covered, not skipped.
+  expect(text).toMatch(/signature/i);
 });

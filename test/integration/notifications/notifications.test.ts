@@ -155,7 +155,7 @@ test('histories from before merchant notifications: a payout and a batch finish 
   const query = `TaskQueue = '${stack.taskQueue}' AND ExecutionStatus = 'Running' AND WorkflowType IN ('PayoutWorkflow', 'BatchWorkflow')`;
   await waitFor(async () => (await stack.conns.client.workflow.count(query)).count === 0, 60_000);
   await stack.stopWorker();
-  await stack.restartWorker(await merchantNotificationsOffBundle());
+  await stack.restartWorker({ workflowBundle: await merchantNotificationsOffBundle() });
   try {
     const single = payout(testCards.visa.pan);
     const handle = await stack.start(single);

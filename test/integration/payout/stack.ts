@@ -53,8 +53,11 @@ export interface PayoutStack {
   worker: Worker;
   /** Every payout started through start(), with the test that started it (for the replay check). */
   started: StartedWorkflow[];
-  /** Starts a fresh worker (after a test stopped the first one); a bundle of its own replaces today's workflows. */
-  restartWorker(workflowBundle?: WorkflowBundle): Promise<void>;
+  /**
+   * Starts a fresh worker (after a test stopped the first one); a bundle of its own replaces today's workflows,
+   * a data converter of its own the stack's (a codec configured anew).
+   */
+  restartWorker(options?: { workflowBundle?: WorkflowBundle; dataConverter?: DataConverter }): Promise<void>;
   stopWorker(): Promise<void>;
   start(request: PayoutRequestInput, timings?: Partial<PayoutTimings>): Promise<PayoutHandle>;
   close(): Promise<void>;
@@ -130,7 +133,7 @@ export async function startPayoutStack(name: string, options: PayoutStackOptions
     taskQueue,
     worker: undefined as unknown as Worker,
     started: [],
-    async restartWorker(workflowBundle) {
+    async restartWorker({ workflowBundle, dataConverter = options.dataConverter } = {}) {
       const workerOptions = {
         connection: conns.nativeConnection,
         namespace: testServer().namespace,
@@ -144,7 +147,7 @@ export async function startPayoutStack(name: string, options: PayoutStackOptions
       };
       stack.worker = await createPayoutsWorker({
         ...workerOptions,
-        dataConverter: options.dataConverter,
+        dataConverter,
         ...(workflowBundle ? { workflowBundle } : {}),
       });
       running = stack.worker.run();
