@@ -9,7 +9,7 @@ import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { payoutStatusQuery, providerEventSignal } from '../../../src/workflows/definitions.js';
 import { receiverSecret, startReceiver, type TestReceiver } from '../notifications/receiver.js';
-import { replayStarted, workflowsOnTaskQueue } from '../replay-helpers.js';
+import { patchIdsIn, replayStarted, workflowsOnTaskQueue } from '../replay-helpers.js';
 import { awaitOutcomeUpdate, type PayoutStack, startPayoutStack, waitFor } from '../payout/stack.js';
 import { inReviewVisible, startUnknown, unknownPayout } from './unknown-payouts.js';
 
@@ -31,8 +31,12 @@ afterAll(async () => {
 test('a payout left unknown is settled from the provider’s later answer; the still-unknown one stays in review; nothing is resent', async () => {
   const batchId = `rec-${randomUUID().slice(0, 8)}`;
   const [settles, stays] = [await startUnknown(stack, batchId), await startUnknown(stack, batchId)];
-  // Past its late-event window (2 s) a payout with an unknown outcome stays open, waiting to be settled.
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  // Past its late-event window (2 s) a payout with an unknown outcome stays open, waiting to be settled: the
+  // workflow records that decision (the 'needs-review-awaits-settlement' patch marker) once the window is over.
+  await waitFor(
+    async () => patchIdsIn(await settles.handle.fetchHistory()).includes('needs-review-awaits-settlement'),
+    30_000,
+  );
   expect((await settles.handle.describe()).status.name).toBe('RUNNING');
   await inReviewVisible(stack, batchId, 2);
 
