@@ -16,7 +16,8 @@ import {
 import type { DataConverter } from '@temporalio/common';
 import type { PayoutOutcome } from '../domain/payout-outcome.js';
 import type { PayoutRequestInput, ProviderName } from '../domain/payout-request.js';
-import { payoutSearchAttributePairs, requestHashMemoKey } from '../workflows/batch-child-options.js';
+import { cardFingerprintKeyFromEnv } from '../config.js';
+import { payoutSearchAttributePairs, requestIdentityMemoKey } from '../workflows/batch-child-options.js';
 import {
   approveBatchUpdate,
   type BatchProgress,
@@ -50,7 +51,7 @@ import {
 } from './errors.js';
 import { type PayoutValidator, providerValidator } from './provider-validation.js';
 import { reportText } from './report.js';
-import { requestHash } from './request-hash.js';
+import { compareIdentity, requestIdentity } from './request-identity.js';
 import { checkPayoutRequest } from './validation.js';
 import { runReconciliation } from './reconciliation.js';
 import type { ReconciliationInput, ReconciliationResult } from '../workflows/reconciliation.js';
@@ -65,6 +66,13 @@ export const workflowTypes = {
   payout: 'PayoutWorkflow',
   batch: 'BatchWorkflow',
   batchPage: 'BatchPageWorkflow',
+} as const;
+
+/** Why a resubmission under a taken payoutId is refused. */
+const conflictReasons = {
+  different: 'its request identity differs',
+  none: 'the existing payout carries no request identity',
+  legacy: 'it was started before request identities were keyed and cannot be compared: check it by hand',
 } as const;
 
 export interface PayoutsClientOptions {
@@ -83,6 +91,11 @@ export interface PayoutsClientOptions {
    * until someone other than its submitter approves it (BATCH_APPROVAL_THRESHOLDS). None by default.
    */
   approvalThresholds?: Readonly<Record<string, number>>;
+  /**
+   * CARD_FINGERPRINT_KEY, the workers' value: it keys the request identity kept in each payout's memo. Read from
+   * the environment by default (a fixed public key in development and test; required with PAYOUTS_ENV=production).
+   */
+  cardFingerprintKey?: string;
 }
 
 export interface PayoutSubmission {
@@ -98,6 +111,7 @@ export class PayoutsClient {
   private readonly validate: PayoutValidator | undefined;
   private readonly providerTaskQueues: Partial<Record<ProviderName, string>>;
   private readonly approvalThresholds: Readonly<Record<string, number>>;
+  private readonly cardKey: string;
 
   constructor(options: PayoutsClientOptions) {
     this.temporal = options.client;
@@ -105,6 +119,7 @@ export class PayoutsClient {
     this.validate = options.validate === false ? undefined : (options.validate ?? providerValidator());
     this.providerTaskQueues = options.providerTaskQueues ?? {};
     this.approvalThresholds = options.approvalThresholds ?? {};
+    this.cardKey = options.cardFingerprintKey ?? cardFingerprintKeyFromEnv();
   }
 
   /**
@@ -150,7 +165,7 @@ export class PayoutsClient {
     const checked = checkPayoutRequest(input, this.validate);
     if (!checked.ok) throw new PayoutValidationError(idOf(input), checked.problems);
     const request = checked.request;
-    const hash = requestHash(request);
+    const identity = requestIdentity(request, this.cardKey);
     const workflowId = payoutWorkflowId(request.payoutId);
     try {
       await this.temporal.workflow.start('PayoutWorkflow', {
@@ -158,7 +173,7 @@ export class PayoutsClient {
         taskQueue: this.providerTaskQueues[request.provider] ?? this.taskQueue,
         args: [{ request }],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        memo: { [requestHashMemoKey]: hash },
+        memo: { [requestIdentityMemoKey]: identity },
         staticSummary: payoutSummary(request),
         typedSearchAttributes: payoutSearchAttributePairs(request),
       });
@@ -167,13 +182,8 @@ export class PayoutsClient {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
     const existing = await this.temporal.workflow.getHandle(workflowId).describe();
-    const existingHash = existing.memo?.[requestHashMemoKey];
-    if (existingHash !== hash) {
-      throw new PayoutConflictError(
-        request.payoutId,
-        existingHash === undefined ? 'the existing payout carries no request hash' : 'its request hash differs',
-      );
-    }
+    const comparison = compareIdentity(existing.memo, requestIdentityMemoKey, identity);
+    if (comparison !== 'same') throw new PayoutConflictError(request.payoutId, conflictReasons[comparison]);
     return { payoutId: request.payoutId, workflowId, created: false };
   }
 
@@ -244,6 +254,7 @@ export class PayoutsClient {
         taskQueue: this.taskQueue,
         validate: this.validate,
         approvalThresholds: this.approvalThresholds,
+        cardKey: this.cardKey,
       },
       withQueues,
     );

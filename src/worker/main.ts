@@ -6,7 +6,13 @@ import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/w
 import { createActivities } from '../activities/index.js';
 import { codecFromConfig, payoutsDataConverter } from '../codec/index.js';
 import { failureConverterPath } from '../codec/data-converter.js';
-import { config, ConfigError, configuredProviders, merchantNotificationSettings } from '../config.js';
+import {
+  cardFingerprintKeyOf,
+  config,
+  ConfigError,
+  configuredProviders,
+  merchantNotificationSettings,
+} from '../config.js';
 import { ensureReconciliationSchedules } from '../client/reconciliation.js';
 import { temporalConnectionOptions } from '../temporal-connection.js';
 import { createLogger, installTemporalLogging } from '../logging.js';
@@ -22,6 +28,8 @@ const logger = createLogger('worker');
 
 async function main(): Promise<void> {
   const cfg = config();
+  // Outside development and test the worker does not start without CARD_FINGERPRINT_KEY.
+  const cardFingerprintKey = cardFingerprintKeyOf(cfg);
   // The runtime is installed once, before any connection: SDK logs into pino, SDK metrics into our registry.
   const metrics = createWorkerMetrics((line) => logger.warn(line));
   installTemporalLogging(logger, 'INFO', metrics.telemetryOptions);
@@ -67,7 +75,13 @@ async function main(): Promise<void> {
         plugins,
         ...(workflowBundle ? { workflowBundle } : {}),
         tuning: queueTuning(cfg, queue),
-        activities: createActivities({ providers, client, taskQueue: queue.taskQueue, merchantNotifications }),
+        activities: createActivities({
+          providers,
+          client,
+          taskQueue: queue.taskQueue,
+          merchantNotifications,
+          cardFingerprintKey,
+        }),
       }),
     ),
   );

@@ -2,7 +2,6 @@
  * ecommpay Gate as a PayoutProvider: card payouts by PAN, by token and P2P; status by payment_id; signed
  * callbacks; and the clarification answer ecommpay may ask for while a payout waits.
  */
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { scrubCardNumbers } from '../../domain/card.js';
 import type { PayoutRequest } from '../../domain/payout-request.js';
@@ -209,7 +208,8 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
         return { ok: false, rejection: 'malformed', reason: 'body is not a JSON object' };
       }
       const params = parsed as Record<string, unknown>;
-      if (!findSignature(params)) return { ok: false, rejection: 'bad_signature', reason: 'no signature in the body' };
+      const signature = findSignature(params);
+      if (!signature) return { ok: false, rejection: 'bad_signature', reason: 'no signature in the body' };
       if (!verify(params, secretKey)) {
         return { ok: false, rejection: 'bad_signature', reason: 'signature does not match the body' };
       }
@@ -237,7 +237,8 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
       const eventId =
         operation?.id !== undefined
           ? `ecommpay:${payment.id}:${operation.id}:${operation.status ?? ''}:${payment.status}`
-          : `ecommpay:sha256:${createHash('sha256').update(text).digest('hex')}`;
+          : // The verified signature is a keyed hash of the body: an unkeyed one could be tried against (card data).
+            `ecommpay:signature:${signature}`;
       const occurredAt = isoDate(operation?.date ?? payment.date);
       return {
         ok: true,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { payoutRequestSchema, type PayoutRequestInput } from '../../../../src/domain/payout-request.js';
 import type { HttpAnswer } from '../../../../src/providers/ecommpay/client.js';
 import { createEcommpayProvider } from '../../../../src/providers/ecommpay/index.js';
@@ -347,6 +348,15 @@ describe('parseCallback', () => {
         detail: { status: 'success', operationType: 'sale', operationStatus: 'success' },
       },
     });
+  });
+
+  test('a callback without an operation id is named by its signature, never by an unkeyed hash of its body', () => {
+    const { operation: _operation, ...body } = docCallback();
+    const text = signed(body);
+    const result = provider.parseCallback(text, {});
+    const eventId = result.ok ? result.event?.eventId : undefined;
+    expect(eventId).toBe(`ecommpay:signature:${(JSON.parse(text) as { signature: string }).signature}`);
+    expect(eventId).not.toContain(createHash('sha256').update(text).digest('hex'));
   });
 
   test('a clarification callback names the fields to send', () => {
