@@ -26,7 +26,7 @@ import { mapLimit } from './concurrency.js';
 import { BatchConflictError, BatchValidationError, type ItemProblem, PayoutsClientError } from './errors.js';
 import type { PayoutValidator } from './provider-validation.js';
 import { batchIdentity, batchIdentityMemoKey, compareIdentity } from './request-identity.js';
-import { batchCvvProblem, checkPayoutRequest, hasCvv } from './validation.js';
+import { checkPayoutRequest } from './validation.js';
 
 /**
  * A worker that lost its cache (restart, kill) replays the batch's whole run, thousands of events, in one task;
@@ -165,10 +165,6 @@ function validateItems(validate: PayoutValidator | undefined, input: SubmitBatch
     const where = { item: index + 1, ...(line !== undefined ? { line } : {}), ...(payoutId ? { payoutId } : {}) };
     if (item.batchId !== undefined && item.batchId !== input.batchId) {
       problems.push({ ...where, path: 'batchId', reason: `belongs to batch ${item.batchId}, not ${input.batchId}` });
-      return;
-    }
-    if (hasCvv(item)) {
-      problems.push({ ...where, ...batchCvvProblem });
       return;
     }
     const checked = checkPayoutRequest({ ...item, batchId: input.batchId }, validate);

@@ -21,20 +21,6 @@ function schemaFor(input: unknown): z.ZodType<PayoutRequest> {
   return payoutRequestSchema;
 }
 
-/**
- * A batch item must not carry a CVV: its page keeps the request for the length of the batch, and a security
- * code must never be stored. (A single payout may pass one through to a provider that asks for it.)
- */
-export const batchCvvProblem: ValidationProblem = {
-  path: 'card.cvv',
-  reason: 'a batch item must not carry a CVV (it would be stored with the batch); leave it out',
-};
-
-export function hasCvv(input: unknown): boolean {
-  const card = (input as { card?: Record<string, unknown> } | null)?.card;
-  return Boolean(card && typeof card === 'object' && card.cvv !== undefined);
-}
-
 export type Checked = { ok: true; request: PayoutRequest } | { ok: false; problems: ValidationProblem[] };
 
 export function checkPayoutRequest(input: unknown, validate?: PayoutValidator): Checked {

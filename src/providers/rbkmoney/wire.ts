@@ -480,7 +480,6 @@ export function buildStoreBankCard(card: PanCard): BankCard {
     request.expDate = formatExpDate(card.expMonth, card.expYear);
   }
   if (card.holder !== undefined) request.cardHolder = card.holder;
-  if (card.cvv !== undefined) request.cvv = card.cvv;
   return request;
 }
 

@@ -51,7 +51,7 @@ const payout = (input: Partial<PayoutRequestInput> = {}) =>
     provider: 'ecommpay',
     amount: 10000,
     currency: 'USD',
-    card: { pan: '5413330000000019', expMonth: 11, expYear: 2030, cvv: '987' },
+    card: { pan: '5413330000000019', expMonth: 11, expYear: 2030 },
     customer: {
       id: 'customer_10',
       ip_address: '185.123.193.224',
