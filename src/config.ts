@@ -161,6 +161,11 @@ export const configSchema = z.object({
     }),
   /** The key new payloads are encrypted with; defaults to the last one listed in CODEC_KEYS. */
   CODEC_ACTIVE_KEY_ID: z.string().regex(codecKeyIdPattern, 'must be a key id listed in CODEC_KEYS').optional(),
+  /**
+   * `true`: workers accept workflow inputs, signals and updates our codec did not encrypt (migration from
+   * unencrypted starters only; logged loudly at start). Otherwise they are refused (docs/SECURITY.md).
+   */
+  CODEC_ALLOW_PLAINTEXT: z.stringbool().default(false),
   /** Loopback by default: the codec server hands out decrypted (masked) data. */
   CODEC_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
   /** When set, /encode and /decode require `Authorization: Bearer <token>`. */

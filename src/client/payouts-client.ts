@@ -14,6 +14,8 @@ import {
   type ConnectionOptions,
 } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
+import { payoutsDataConverter } from '../codec/data-converter.js';
+import { codecFromEnvironment } from '../codec/from-config.js';
 import type { PayoutOutcome } from '../domain/payout-outcome.js';
 import type { PayoutRequestInput, ProviderName } from '../domain/payout-request.js';
 import { cardFingerprintKeyFromEnv } from '../config.js';
@@ -123,7 +125,8 @@ export class PayoutsClient {
   }
 
   /**
-   * Connects to Temporal and returns a client; `close()` it when done.
+   * Connects to Temporal and returns a client; `close()` it when done. Payloads are encrypted with the payouts
+   * codec of the environment unless `dataConverter` says otherwise.
    * @example
    * const payouts = await PayoutsClient.connect({ address: 'localhost:7233' });
    * const { payoutId } = await payouts.submitPayout(request);
@@ -133,7 +136,10 @@ export class PayoutsClient {
     options: {
       address?: string;
       namespace?: string;
-      /** The payload codec's data converter, once payloads are encrypted (docs/CLIENTS.md, "Codec"). */
+      /**
+       * The payload codec's data converter. By default the payouts codec from the environment (CODEC_KEYS;
+       * in development the key `npm start` made under DATA_DIR): workers refuse what it did not encrypt.
+       */
       dataConverter?: DataConverter;
       /** TLS, mTLS or an API key (Temporal Cloud); see temporalConnectionOptions in src/temporal-connection.ts. */
       connection?: Omit<ConnectionOptions, 'address'>;
@@ -146,7 +152,7 @@ export class PayoutsClient {
     const client = new Client({
       connection,
       namespace: options.namespace ?? 'default',
-      ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+      dataConverter: options.dataConverter ?? payoutsDataConverter(await codecFromEnvironment()),
     });
     return new PayoutsClient({ ...options, client });
   }
