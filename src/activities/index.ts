@@ -33,7 +33,7 @@ export function createActivities(deps: ActivityDeps) {
       ...(deps.client ? { client: deps.client } : {}),
     }),
     ...createCardBindingActivities(deps),
-    ...createReconciliationActivities({ providers: deps.providers, ...(deps.client ? { client: deps.client } : {}) }),
+    ...createReconciliationActivities(deps.client ? { client: deps.client } : {}),
     ...createNotificationActivities(deps.merchantNotifications ? { settings: deps.merchantNotifications } : {}),
   };
 }

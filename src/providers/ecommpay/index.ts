@@ -174,12 +174,16 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
           return { state: 'unknown', reason: 'ecommpay answered about another payment_id' };
         }
         if (data.errors?.some((item) => item.code === '3061')) return notFound;
-        return mapStatus({
+        const status = mapStatus({
           paymentStatus: data.payment.status,
           operation: pickPayoutOperation(data.operations),
           errors: data.errors,
           clarificationFields: data.clarification_fields,
         });
+        const sum = data.payment.sum;
+        return status.state === 'succeeded' && sum
+          ? { ...status, amount: { value: sum.amount, currency: sum.currency } }
+          : status;
       }
       const classified = classifyAnswer(answer);
       switch (classified.kind) {

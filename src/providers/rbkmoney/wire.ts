@@ -363,7 +363,11 @@ export function withdrawalToProviderStatus(withdrawal: Withdrawal): ProviderStat
     case 'Pending':
       return { state: 'pending', reference };
     case 'Succeeded':
-      return { state: 'succeeded', reference };
+      return {
+        state: 'succeeded',
+        reference,
+        amount: { value: withdrawal.body.amount, currency: withdrawal.body.currency },
+      };
     case 'Failed': {
       const code = failureCode(withdrawal.failure);
       return { state: 'declined', reference, code, message: `RBKmoney withdrawal failed: ${code}` };

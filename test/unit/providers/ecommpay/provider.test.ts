@@ -157,6 +157,7 @@ describe('getStatus', () => {
     await expect(provider.getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toEqual({
       state: 'succeeded',
       reference: 'req-71228f54',
+      amount: { value: 10000, currency: 'USD' },
     });
     expect(sent[0]?.url).toBe('https://gate.example/v2/payment/status');
     expect(Object.keys(sent[0]?.body ?? {})).toEqual(['general']);

@@ -208,6 +208,7 @@ describe('getStatus', () => {
     await expect(provider().getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toEqual({
       state: 'succeeded',
       reference: 'tZ0jUmlsV0',
+      amount: { value: 10000, currency: 'RUB' },
     });
     expect(server.seen[0]?.url).toBe('/wallet/v0/external-ids/withdrawals/p-1-a1');
   });

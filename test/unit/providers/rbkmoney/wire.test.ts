@@ -229,7 +229,10 @@ describe('withdrawal status', () => {
 
   test.each([
     [{ status: 'Pending' }, { state: 'pending', reference: 'tZ0jUmlsV0' }],
-    [{ status: 'Succeeded' }, { state: 'succeeded', reference: 'tZ0jUmlsV0' }],
+    [
+      { status: 'Succeeded' },
+      { state: 'succeeded', reference: 'tZ0jUmlsV0', amount: { value: 10000, currency: 'RUB' } },
+    ],
     [
       { status: 'Failed', failure: { code: 'account_limit_exceeded', subError: { code: 'amount' } } },
       {
