@@ -171,3 +171,18 @@ export const payoutRequestSchema = z.object({
 
 export type PayoutRequest = z.infer<typeof payoutRequestSchema>;
 export type PayoutRequestInput = z.input<typeof payoutRequestSchema>;
+
+// Checking against the card form the request uses gives "card.pan: fails the Luhn check" (or "card.cvv: a CVV/CVC
+// is never accepted") instead of a union's "card: Invalid input".
+const panRequestSchema = payoutRequestSchema.extend({ card: panCardSchema });
+const tokenRequestSchema = payoutRequestSchema.extend({ card: tokenCardSchema });
+
+/** The request schema for the card form `input` uses (by PAN or by token); the union when it uses neither. */
+export function payoutRequestSchemaFor(input: unknown): z.ZodType<PayoutRequest> {
+  const card = (input as { card?: unknown } | null)?.card;
+  if (card && typeof card === 'object') {
+    if ('pan' in card) return panRequestSchema;
+    if ('token' in card) return tokenRequestSchema;
+  }
+  return payoutRequestSchema;
+}
