@@ -119,12 +119,10 @@ async function main(): Promise<void> {
   console.log(`Temporal ${address}${server ? ' (dev server)' : ''}, task queue ${taskQueue}, ${count} payouts`);
   console.log(workers.map((w) => `  ${w.name}: pid ${w.process.pid}`).join('\n'));
 
-  // The client encodes nothing (the workers read plain payloads whether or not they encrypt) and decodes
-  // what an encrypting worker returns: the run works with the codec wired into the processes or not.
+  // The client encrypts with the workers' keys: they refuse a payout whose input is not encrypted.
   const codec = await codecFromConfig(parseConfig({ CODEC_KEYS: codecKeys }));
-  const decodeOnly = { encode: async (payloads: never[]) => payloads, decode: codec.decode.bind(codec) };
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace, dataConverter: payoutsDataConverter(decodeOnly) });
+  const client = new Client({ connection, namespace, dataConverter: payoutsDataConverter(codec) });
   try {
     const started = Date.now();
     const handles = await Promise.all(

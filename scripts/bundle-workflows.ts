@@ -14,7 +14,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { failureConverterPath } from '../src/codec/data-converter.js';
-import { defaultWorkflowsPath, webpackConfigHook } from '../src/worker/bundling.js';
+import { defaultWorkflowsPath, webpackConfigHook, workflowInterceptorModules } from '../src/worker/bundling.js';
 
 async function main(): Promise<void> {
   const out = path.resolve(process.argv[2] ?? 'dist/workflow-bundle.js');
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath,
     failureConverterPath: failureConverterPath(),
+    workflowInterceptorModules: workflowInterceptorModules(),
     webpackConfigHook,
     logger: new DefaultLogger('WARN'),
   });

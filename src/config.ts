@@ -137,7 +137,11 @@ export const configSchema = z.object({
   RBKMONEY_IDENTITY_PROVIDER: z.string().min(1).default('test'),
   RBKMONEY_WALLET_CURRENCY: currencyCode.default('RUB'),
   RBKMONEY_WEBHOOK_URL: z.url().optional(),
-  /** HMAC key for card fingerprints (destination ids); never the card number itself. */
+  /**
+   * HMAC key for card fingerprints (RBKmoney destination ids) and, domain-separated, the request identity in
+   * every payout's memo. Workers and every client that submits (the CLI, services) need the same value;
+   * required in production (cardFingerprintKeyOf).
+   */
   CARD_FINGERPRINT_KEY: z.string().min(16).optional(),
 
   // Notifications to the merchant's backend (docs/NOTIFICATIONS.md): off unless the URL is set.
@@ -157,6 +161,11 @@ export const configSchema = z.object({
     }),
   /** The key new payloads are encrypted with; defaults to the last one listed in CODEC_KEYS. */
   CODEC_ACTIVE_KEY_ID: z.string().regex(codecKeyIdPattern, 'must be a key id listed in CODEC_KEYS').optional(),
+  /**
+   * `true`: workers accept workflow inputs, signals and updates our codec did not encrypt (migration from
+   * unencrypted starters only; logged loudly at start). Otherwise they are refused (docs/SECURITY.md).
+   */
+  CODEC_ALLOW_PLAINTEXT: z.stringbool().default(false),
   /** Loopback by default: the codec server hands out decrypted (masked) data. */
   CODEC_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
   /** When set, /encode and /decode require `Authorization: Bearer <token>`. */
@@ -281,6 +290,27 @@ export function merchantNotificationSettings(c: Config): MerchantNotificationSet
     throw new ConfigError(['MERCHANT_NOTIFICATIONS_SECRET: required when MERCHANT_NOTIFICATIONS_URL is set']);
   }
   return { url: c.MERCHANT_NOTIFICATIONS_URL, secret: c.MERCHANT_NOTIFICATIONS_SECRET };
+}
+
+/** CARD_FINGERPRINT_KEY in development and test when unset. It is public, so it protects nothing there. */
+export const developmentCardFingerprintKey = 'payouts-development-card-key-public-never-in-production';
+
+/** The card key (CARD_FINGERPRINT_KEY); outside development and test a missing one is a ConfigError. */
+export function cardFingerprintKeyOf(c: Pick<Config, 'PAYOUTS_ENV' | 'CARD_FINGERPRINT_KEY'>): string {
+  if (c.CARD_FINGERPRINT_KEY) return c.CARD_FINGERPRINT_KEY;
+  if (c.PAYOUTS_ENV !== 'production') return developmentCardFingerprintKey;
+  throw new ConfigError([
+    'CARD_FINGERPRINT_KEY: required when PAYOUTS_ENV=production (it keys card fingerprints and request identities)',
+  ]);
+}
+
+/** The card key from an environment, reading only the two variables it needs (the client library's default). */
+export function cardFingerprintKeyFromEnv(env: Record<string, string | undefined> = process.env): string {
+  const parsed = configSchema.pick({ PAYOUTS_ENV: true, CARD_FINGERPRINT_KEY: true }).safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return cardFingerprintKeyOf(parsed.data);
 }
 
 let cached: Config | undefined;

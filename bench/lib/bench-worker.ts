@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.PAYOUTS_TASK_QUEUE,
     dataConverter,
+    // Bare Temporal's starts are plain by design: this worker reads them as they are.
+    allowPlaintext: process.env.BENCH_CODEC === 'decode-only',
     ...(cfg.WORKFLOW_BUNDLE_PATH
       ? { workflowBundle: { codePath: cfg.WORKFLOW_BUNDLE_PATH } }
       : { workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)) }),

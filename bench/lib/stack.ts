@@ -18,7 +18,7 @@ import { parseConfig } from '../../src/config.js';
 import { startDevServer, stopProcess, type DevServer } from '../../src/devstack/dev-server.js';
 import { freePort, portInUse, waitFor } from '../../src/devstack/ports.js';
 import { ensureTemporalCli } from '../../src/devstack/temporal-cli.js';
-import { defaultWorkflowsPath, webpackConfigHook } from '../../src/worker/bundling.js';
+import { defaultWorkflowsPath, webpackConfigHook, workflowInterceptorModules } from '../../src/worker/bundling.js';
 import type { FaultPatch } from '../../src/sandbox/faults.js';
 import type { ServerKind } from './options.js';
 
@@ -162,6 +162,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const { code } = await bundleWorkflowCode({
       workflowsPath,
       failureConverterPath: failureConverterPath(),
+      workflowInterceptorModules: workflowInterceptorModules(),
       webpackConfigHook,
       logger: new DefaultLogger('WARN'),
     });

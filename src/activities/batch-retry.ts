@@ -9,7 +9,7 @@ import { Context } from '@temporalio/activity';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { mapLimit } from '../client/concurrency.js';
 import { pageRows } from '../client/report.js';
-import { requestHash } from '../client/request-hash.js';
+import { requestIdentity } from '../client/request-identity.js';
 import { workflowInput } from '../client/workflow-input.js';
 import type { ProviderStatus } from '../providers/contract.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -20,6 +20,8 @@ import type { PayoutWorkflowInput } from '../workflows/payout.js';
 
 export interface BatchRetryActivityDeps {
   providers: ProviderRegistry;
+  /** CARD_FINGERPRINT_KEY: keys the retried items' request identities. */
+  cardFingerprintKey: string;
   /** The worker's own client (the activity context's) by default. */
   client?: Client;
 }
@@ -84,7 +86,9 @@ export function createBatchRetryActivities(deps: BatchRetryActivityDeps) {
     const verdict = definitelyDeclined(view.outcome, await providerStatus(view));
     if (!verdict.ok) return skip(verdict.reason);
     const { request } = await workflowInput<PayoutWorkflowInput>(temporal(), workflowId);
-    return { retry: { seq, request, requestHash: requestHash(request), attempt: attempt + 1 } };
+    return {
+      retry: { seq, request, requestIdentity: requestIdentity(request, deps.cardFingerprintKey), attempt: attempt + 1 },
+    };
   }
 
   return {

@@ -3,7 +3,7 @@
  * the tests and the benchmarks wire them the same way.
  */
 import type { Client } from '@temporalio/client';
-import type { MerchantNotificationSettings } from '../config.js';
+import { cardFingerprintKeyFromEnv, type MerchantNotificationSettings } from '../config.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { createCardBindingActivities } from './card-binding.js';
 import { createBatchActivities } from './batch.js';
@@ -19,15 +19,21 @@ export interface ActivityDeps {
   taskQueue: string;
   /** Where payout and batch outcomes are POSTed, signed; notifications are off without it. */
   merchantNotifications?: MerchantNotificationSettings;
+  /** CARD_FINGERPRINT_KEY (cardFingerprintKeyOf); read from the environment when not given. */
+  cardFingerprintKey?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPayoutActivities(deps.providers, { merchantNotifications: deps.merchantNotifications !== undefined }),
     ...createBatchActivities({ client: deps.client, providers: deps.providers }),
-    ...createBatchRetryActivities({ providers: deps.providers, ...(deps.client ? { client: deps.client } : {}) }),
+    ...createBatchRetryActivities({
+      providers: deps.providers,
+      cardFingerprintKey: deps.cardFingerprintKey ?? cardFingerprintKeyFromEnv(),
+      ...(deps.client ? { client: deps.client } : {}),
+    }),
     ...createCardBindingActivities(deps),
-    ...createReconciliationActivities({ providers: deps.providers, ...(deps.client ? { client: deps.client } : {}) }),
+    ...createReconciliationActivities(deps.client ? { client: deps.client } : {}),
     ...createNotificationActivities(deps.merchantNotifications ? { settings: deps.merchantNotifications } : {}),
   };
 }

@@ -2,7 +2,7 @@
  * The activities a PayoutWorkflow drives: thin calls into the provider contract. Every error leaves through
  * classified(), so the workflow sees typed ApplicationFailures (failures.ts) and nothing provider-specific.
  */
-import { payoutRequestSchema, type PayoutRequest, type ProviderName } from '../domain/payout-request.js';
+import { payoutRequestSchemaFor, type PayoutRequest, type ProviderName } from '../domain/payout-request.js';
 import type { ProviderStatus, StatusLookup, SubmitResult, ValidationProblem } from '../providers/contract.js';
 import { SystemicProviderError } from '../providers/errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -40,7 +40,7 @@ export interface PayoutActivityOptions {
 export function createPayoutActivities(providers: ProviderRegistry, options: PayoutActivityOptions) {
   /** The schema (types, Luhn, ISO 4217) first, then the provider's own rules. */
   const validatePayout = async (input: unknown): Promise<ValidationProblem[]> => {
-    const parsed = payoutRequestSchema.safeParse(input);
+    const parsed = payoutRequestSchemaFor(input).safeParse(input);
     if (!parsed.success) {
       return parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), reason: issue.message }));
     }

@@ -1,17 +1,15 @@
 /**
- * Reconciliation's activities: find the payouts in review (visibility), ask their provider for the status by
- * their idempotency key, and hand the answer to the payout as evidence (the `settle` update). Status lookups
- * only: nothing is ever submitted again.
+ * Reconciliation's activities: find the payouts in review (visibility) and ask each to settle (the `settle`
+ * update): the payout looks its status up at its provider itself, so this run hands it no answer to trust.
+ * Status lookups only: nothing is ever submitted again.
  */
 import { Context } from '@temporalio/activity';
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { payoutIdOfKey, type PayoutStatus } from '../domain/payout-outcome.js';
 import { payoutIdSchema, providerNameSchema, type ProviderName } from '../domain/payout-request.js';
-import type { ProviderRegistry } from '../providers/registry.js';
 import { payoutStatusQuery, settlePayoutUpdate } from '../workflows/definitions.js';
-import { describe } from '../workflows/payout-decisions.js';
-import { classified } from './failures.js';
+import type { describe } from '../workflows/payout-decisions.js';
 
 export interface ReviewQuery {
   provider?: ProviderName;
@@ -56,7 +54,6 @@ export interface PayoutReconciliation {
 }
 
 export interface ReconciliationActivityDeps {
-  providers: ProviderRegistry;
   /** The worker's own client (the activity context's) by default. */
   client?: Client;
 }
@@ -100,23 +97,15 @@ export function createReconciliationActivities(deps: ReconciliationActivityDeps)
           ...(ours ? {} : { reason: 'no longer in review' }),
         };
       }
-      const status = await classified(() =>
-        deps.providers.get(view.provider).getStatus({
-          payoutId: view.payoutId,
-          idempotencyKey: view.idempotencyKey,
-          ...(view.reference ? { reference: view.reference } : {}),
-        }),
-      );
-      const evidence = describe(status);
       try {
         const answer = await handle.executeUpdate(settlePayoutUpdate, {
-          args: [{ status, checkedAt: new Date().toISOString(), by }],
+          args: [{ checkedAt: new Date().toISOString(), by }],
         });
         return {
           ...about,
           result: answer.result,
           status: answer.status,
-          evidence,
+          ...(answer.evidence ? { evidence: answer.evidence } : {}),
           ...(answer.reason ? { reason: answer.reason } : {}),
         };
       } catch (error) {
@@ -126,7 +115,6 @@ export function createReconciliationActivities(deps: ReconciliationActivityDeps)
           ...about,
           result: 'skipped',
           status: view.status,
-          evidence,
           reason: error.cause?.message ?? error.message,
         };
       }

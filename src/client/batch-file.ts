@@ -12,7 +12,7 @@ import { parseCsv } from './csv.js';
 import type { ItemProblem } from './errors.js';
 import type { PayoutValidator } from './provider-validation.js';
 import { fieldKindOf, setPath } from './request-fields.js';
-import { batchCvvProblem, checkPayoutRequest, hasCvv } from './validation.js';
+import { checkPayoutRequest } from './validation.js';
 
 export type BatchFileFormat = 'csv' | 'jsonl';
 
@@ -67,10 +67,6 @@ function accept(raw: Record<string, unknown>, line: number, options: BatchFileOp
   if (raw.provider === undefined && options.provider) raw.provider = options.provider;
   if (raw.provider === undefined) {
     out.problems.push({ ...at, path: 'provider', reason: 'no provider: add a provider column or pass --provider' });
-    return;
-  }
-  if (hasCvv(raw)) {
-    out.problems.push({ ...at, ...batchCvvProblem });
     return;
   }
   const checked = checkPayoutRequest(raw, options.validate);

@@ -5,7 +5,7 @@
  */
 import type { PayoutRequest } from '../domain/payout-request.js';
 import type { BatchItem } from '../workflows/batch-definitions.js';
-import { requestHash } from './request-hash.js';
+import { requestIdentity } from './request-identity.js';
 
 export const defaultPageSize = 200;
 /** Serialized bytes a page may reach: half the server's payload warning threshold. */
@@ -16,8 +16,12 @@ export interface PagePlan {
   pages: BatchItem[][];
 }
 
-/** Items with their hashes and in-batch repeats marked, cut into equal pages. */
-export function planPages(requests: readonly PayoutRequest[], requestedPageSize = defaultPageSize): PagePlan {
+/** Items with their identities (keyed by `cardKey`) and in-batch repeats marked, cut into equal pages. */
+export function planPages(
+  requests: readonly PayoutRequest[],
+  cardKey: string,
+  requestedPageSize = defaultPageSize,
+): PagePlan {
   const firstSeq = new Map<string, number>();
   const items: BatchItem[] = requests.map((request, seq) => {
     const earlier = firstSeq.get(request.payoutId);
@@ -25,7 +29,7 @@ export function planPages(requests: readonly PayoutRequest[], requestedPageSize 
     return {
       seq,
       request,
-      requestHash: requestHash(request),
+      requestIdentity: requestIdentity(request, cardKey),
       ...(earlier !== undefined ? { duplicateOf: earlier } : {}),
     };
   });

@@ -25,8 +25,8 @@ import { planPages } from './batch-pages.js';
 import { mapLimit } from './concurrency.js';
 import { BatchConflictError, BatchValidationError, type ItemProblem, PayoutsClientError } from './errors.js';
 import type { PayoutValidator } from './provider-validation.js';
-import { batchHash } from './request-hash.js';
-import { batchCvvProblem, checkPayoutRequest, hasCvv } from './validation.js';
+import { batchIdentity, batchIdentityMemoKey, compareIdentity } from './request-identity.js';
+import { checkPayoutRequest } from './validation.js';
 
 /**
  * A worker that lost its cache (restart, kill) replays the batch's whole run, thousands of events, in one task;
@@ -67,10 +67,10 @@ export interface SubmissionContext {
   validate: PayoutValidator | undefined;
   /** Minor units per currency above which a batch needs approval (BATCH_APPROVAL_THRESHOLDS). */
   approvalThresholds?: Readonly<Record<string, number>>;
+  /** CARD_FINGERPRINT_KEY: keys the items', pages' and batch's identities. */
+  cardKey: string;
 }
 
-/** The memo key of a batch's and a page's content hash, to tell a repeat from a conflict. */
-const batchHashMemoKey = 'batchHash';
 /** Pages started at once. */
 const pageStartsAtOnce = 8;
 /** The UI shows at most 400 bytes of summary. */
@@ -87,11 +87,12 @@ export async function submitBatch(ctx: SubmissionContext, input: SubmitBatchInpu
     throw new PayoutsClientError(`invalid batch options: ${problems.join('; ')}`);
   }
   const requests = validateItems(ctx.validate, input);
-  const plan = planPages(requests, input.pageSize);
+  const plan = planPages(requests, ctx.cardKey, input.pageSize);
   // What is paid and when; tuning (concurrency, breaker) may differ on a repeat and keeps the first.
-  const hash = batchHash(
-    plan.pages.flat().map((item) => item.requestHash),
+  const hash = batchIdentity(
+    plan.pages.flat().map((item) => item.requestIdentity ?? ''),
     { notBefore: input.notBefore },
+    ctx.cardKey,
   );
   const workflowId = batchWorkflowId(batchId);
   const totals = batchTotals(plan.pages.flat());
@@ -108,9 +109,10 @@ export async function submitBatch(ctx: SubmissionContext, input: SubmitBatchInpu
   if (await sameBatchExists(ctx.temporal, batchId, hash)) return { ...submission, created: false };
 
   await mapLimit(plan.pages, pageStartsAtOnce, async (items, page) => {
-    const pageHash = batchHash(
-      items.map((item) => item.requestHash),
+    const pageHash = batchIdentity(
+      items.map((item) => item.requestIdentity ?? ''),
       { page },
+      ctx.cardKey,
     );
     await startOnce(ctx.temporal, batchId, batchPageWorkflowId(batchId, page), pageHash, () =>
       ctx.temporal.workflow.start('BatchPageWorkflow', {
@@ -118,7 +120,7 @@ export async function submitBatch(ctx: SubmissionContext, input: SubmitBatchInpu
         taskQueue: ctx.taskQueue,
         args: [{ batchId, page, items }],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        memo: { [batchHashMemoKey]: pageHash },
+        memo: { [batchIdentityMemoKey]: pageHash },
         staticSummary: `page ${page + 1} of ${plan.pages.length} of batch ${batchId}: ${items.length} items`,
         typedSearchAttributes: [{ key: batchIdSearchAttribute, value: batchId }],
       }),
@@ -142,7 +144,7 @@ export async function submitBatch(ctx: SubmissionContext, input: SubmitBatchInpu
       ],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowTaskTimeout: batchWorkflowTaskTimeout,
-      memo: { [batchHashMemoKey]: hash },
+      memo: { [batchIdentityMemoKey]: hash },
       staticSummary: batchSummary(batchId, requests),
       typedSearchAttributes: [{ key: batchIdSearchAttribute, value: batchId }],
     }),
@@ -165,10 +167,6 @@ function validateItems(validate: PayoutValidator | undefined, input: SubmitBatch
       problems.push({ ...where, path: 'batchId', reason: `belongs to batch ${item.batchId}, not ${input.batchId}` });
       return;
     }
-    if (hasCvv(item)) {
-      problems.push({ ...where, ...batchCvvProblem });
-      return;
-    }
     const checked = checkPayoutRequest({ ...item, batchId: input.batchId }, validate);
     if (checked.ok) requests.push(checked.request);
     else problems.push(...checked.problems.map((problem) => ({ ...where, ...problem })));
@@ -180,7 +178,7 @@ function validateItems(validate: PayoutValidator | undefined, input: SubmitBatch
 async function sameBatchExists(temporal: Client, batchId: string, hash: string): Promise<boolean> {
   try {
     const existing = await temporal.workflow.getHandle(batchWorkflowId(batchId)).describe();
-    if (existing.memo?.[batchHashMemoKey] !== hash) throw new BatchConflictError(batchId);
+    if (compareIdentity(existing.memo, batchIdentityMemoKey, hash) !== 'same') throw new BatchConflictError(batchId);
     return true;
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return false;
@@ -188,7 +186,7 @@ async function sameBatchExists(temporal: Client, batchId: string, hash: string):
   }
 }
 
-/** Starts a batch's workflow unless one with this id and content hash exists; true when this call started it. */
+/** Starts a batch's workflow unless one with this id and content identity exists; true when this call started it. */
 async function startOnce(
   temporal: Client,
   batchId: string,
@@ -203,7 +201,7 @@ async function startOnce(
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
   const existing = await temporal.workflow.getHandle(workflowId).describe();
-  if (existing.memo?.[batchHashMemoKey] !== hash) throw new BatchConflictError(batchId);
+  if (compareIdentity(existing.memo, batchIdentityMemoKey, hash) !== 'same') throw new BatchConflictError(batchId);
   return false;
 }
 

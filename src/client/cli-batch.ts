@@ -1,8 +1,8 @@
 /** `payouts batch ...`: submit a file, follow, pause, resume, cancel, fetch the report. */
-import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { cardFingerprintKeyOf } from '../config.js';
 import type { ProviderName } from '../domain/payout-request.js';
 import { batchWorkflowId, type BatchProgress } from '../workflows/batch-definitions.js';
 import { formatOfFile, isProviderName, parseBatchFile, repeatedPayoutIds } from './batch-file.js';
@@ -12,6 +12,7 @@ import { type CliContext, exitCodes, uiLink } from './cli-context.js';
 import { describeBatch, paidAmounts, progressLine, statusCounts } from './cli-progress.js';
 import { BatchValidationError, describeItemProblem } from './errors.js';
 import { providerValidator } from './provider-validation.js';
+import { batchFileTag } from './request-identity.js';
 
 type Run = (work: (ctx: CliContext) => Promise<number>) => Promise<void>;
 
@@ -32,15 +33,18 @@ export function instantOption(value: string): string {
   return new Date(ms).toISOString();
 }
 
-/** A batchId from the file: its name and the first hex digits of its content, so a re-run finds the same batch. */
-export function batchIdForFile(fileName: string, content: string): string {
+/**
+ * A batchId from the file: its name and the first hex digits of a keyed tag of its content (CARD_FINGERPRINT_KEY),
+ * so a re-run finds the same batch and the id gives nothing to try card numbers against.
+ */
+export function batchIdForFile(fileName: string, content: string, cardKey: string): string {
   const stem =
     path
       .basename(fileName)
       .replace(/\.[^.]*$/, '')
       .replace(/[^A-Za-z0-9_-]+/g, '-')
       .slice(0, 48) || 'batch';
-  return `${stem}-${createHash('sha256').update(content).digest('hex').slice(0, 10)}`;
+  return `${stem}-${batchFileTag(content, cardKey).slice(0, 10)}`;
 }
 
 interface SubmitOptions {
@@ -75,7 +79,7 @@ async function submit(ctx: CliContext, file: string, options: SubmitOptions): Pr
       `note: line ${repeat.line} repeats payout_id ${repeat.payoutId} of line ${repeat.firstLine}; it will be reported as duplicate`,
     );
   }
-  const batchId = options.batchId ?? batchIdForFile(file, content);
+  const batchId = options.batchId ?? batchIdForFile(file, content, cardFingerprintKeyOf(ctx.cfg));
   const client = await ctx.client();
   let submission;
   try {

@@ -1,6 +1,6 @@
 /** What every CLI command needs: the configuration, a connected client, where things are shown. */
 import { codecFromConfig, payoutsDataConverter } from '../codec/index.js';
-import { type Config, config, providerTaskQueues } from '../config.js';
+import { cardFingerprintKeyOf, type Config, config, providerTaskQueues } from '../config.js';
 import { temporalConnectionOptions } from '../temporal-connection.js';
 import type { Output } from './cli-output.js';
 import { PayoutsClient } from './payouts-client.js';
@@ -35,6 +35,7 @@ export function cliContext(out: Output): CliContext {
           providerTaskQueues: providerTaskQueues(cfg),
           approvalThresholds: cfg.BATCH_APPROVAL_THRESHOLDS,
           dataConverter: payoutsDataConverter(codec),
+          cardFingerprintKey: cardFingerprintKeyOf(cfg),
         }),
       );
       return connected;

@@ -18,7 +18,12 @@ export * from './errors.js';
 export { providerValidator, type PayoutValidator, type ProviderValidationOptions } from './provider-validation.js';
 export { parseBatchFile, formatOfFile, repeatedPayoutIds, columnAliases } from './batch-file.js';
 export type { BatchFileFormat, BatchFileOptions, ParsedBatchFile, ParsedItem } from './batch-file.js';
-export { requestHash } from './request-hash.js';
+export { requestIdentity } from './request-identity.js';
+// The payload codec every starter must use: workers refuse what it did not encrypt (docs/CLIENTS.md, "Encryption").
+export { payoutsDataConverter } from '../codec/data-converter.js';
+export { EncryptionCodec, encryptedEncoding } from '../codec/encryption-codec.js';
+export { codecFromEnvironment } from '../codec/from-config.js';
+export { CodecKeyring, generateCodecKeyEntry, parseCodecKeys } from '../codec/keys.js';
 export { checkPayoutRequest } from './validation.js';
 export type { PayoutRequest, PayoutRequestInput, ProviderName } from '../domain/payout-request.js';
 export type { PayoutOutcome, PayoutStatus, TerminalStatus } from '../domain/payout-outcome.js';

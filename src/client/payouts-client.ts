@@ -14,9 +14,12 @@ import {
   type ConnectionOptions,
 } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
+import { payoutsDataConverter } from '../codec/data-converter.js';
+import { codecFromEnvironment } from '../codec/from-config.js';
 import type { PayoutOutcome } from '../domain/payout-outcome.js';
 import type { PayoutRequestInput, ProviderName } from '../domain/payout-request.js';
-import { payoutSearchAttributePairs, requestHashMemoKey } from '../workflows/batch-child-options.js';
+import { cardFingerprintKeyFromEnv } from '../config.js';
+import { payoutSearchAttributePairs, requestIdentityMemoKey } from '../workflows/batch-child-options.js';
 import {
   approveBatchUpdate,
   type BatchProgress,
@@ -50,7 +53,7 @@ import {
 } from './errors.js';
 import { type PayoutValidator, providerValidator } from './provider-validation.js';
 import { reportText } from './report.js';
-import { requestHash } from './request-hash.js';
+import { compareIdentity, requestIdentity } from './request-identity.js';
 import { checkPayoutRequest } from './validation.js';
 import { runReconciliation } from './reconciliation.js';
 import type { ReconciliationInput, ReconciliationResult } from '../workflows/reconciliation.js';
@@ -65,6 +68,13 @@ export const workflowTypes = {
   payout: 'PayoutWorkflow',
   batch: 'BatchWorkflow',
   batchPage: 'BatchPageWorkflow',
+} as const;
+
+/** Why a resubmission under a taken payoutId is refused. */
+const conflictReasons = {
+  different: 'its request identity differs',
+  none: 'the existing payout carries no request identity',
+  legacy: 'it was started before request identities were keyed and cannot be compared: check it by hand',
 } as const;
 
 export interface PayoutsClientOptions {
@@ -83,6 +93,11 @@ export interface PayoutsClientOptions {
    * until someone other than its submitter approves it (BATCH_APPROVAL_THRESHOLDS). None by default.
    */
   approvalThresholds?: Readonly<Record<string, number>>;
+  /**
+   * CARD_FINGERPRINT_KEY, the workers' value: it keys the request identity kept in each payout's memo. Read from
+   * the environment by default (a fixed public key in development and test; required with PAYOUTS_ENV=production).
+   */
+  cardFingerprintKey?: string;
 }
 
 export interface PayoutSubmission {
@@ -98,6 +113,7 @@ export class PayoutsClient {
   private readonly validate: PayoutValidator | undefined;
   private readonly providerTaskQueues: Partial<Record<ProviderName, string>>;
   private readonly approvalThresholds: Readonly<Record<string, number>>;
+  private readonly cardKey: string;
 
   constructor(options: PayoutsClientOptions) {
     this.temporal = options.client;
@@ -105,10 +121,12 @@ export class PayoutsClient {
     this.validate = options.validate === false ? undefined : (options.validate ?? providerValidator());
     this.providerTaskQueues = options.providerTaskQueues ?? {};
     this.approvalThresholds = options.approvalThresholds ?? {};
+    this.cardKey = options.cardFingerprintKey ?? cardFingerprintKeyFromEnv();
   }
 
   /**
-   * Connects to Temporal and returns a client; `close()` it when done.
+   * Connects to Temporal and returns a client; `close()` it when done. Payloads are encrypted with the payouts
+   * codec of the environment unless `dataConverter` says otherwise.
    * @example
    * const payouts = await PayoutsClient.connect({ address: 'localhost:7233' });
    * const { payoutId } = await payouts.submitPayout(request);
@@ -118,7 +136,10 @@ export class PayoutsClient {
     options: {
       address?: string;
       namespace?: string;
-      /** The payload codec's data converter, once payloads are encrypted (docs/CLIENTS.md, "Codec"). */
+      /**
+       * The payload codec's data converter. By default the payouts codec from the environment (CODEC_KEYS;
+       * in development the key `npm start` made under DATA_DIR): workers refuse what it did not encrypt.
+       */
       dataConverter?: DataConverter;
       /** TLS, mTLS or an API key (Temporal Cloud); see temporalConnectionOptions in src/temporal-connection.ts. */
       connection?: Omit<ConnectionOptions, 'address'>;
@@ -131,7 +152,7 @@ export class PayoutsClient {
     const client = new Client({
       connection,
       namespace: options.namespace ?? 'default',
-      ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+      dataConverter: options.dataConverter ?? payoutsDataConverter(await codecFromEnvironment()),
     });
     return new PayoutsClient({ ...options, client });
   }
@@ -150,7 +171,7 @@ export class PayoutsClient {
     const checked = checkPayoutRequest(input, this.validate);
     if (!checked.ok) throw new PayoutValidationError(idOf(input), checked.problems);
     const request = checked.request;
-    const hash = requestHash(request);
+    const identity = requestIdentity(request, this.cardKey);
     const workflowId = payoutWorkflowId(request.payoutId);
     try {
       await this.temporal.workflow.start('PayoutWorkflow', {
@@ -158,7 +179,7 @@ export class PayoutsClient {
         taskQueue: this.providerTaskQueues[request.provider] ?? this.taskQueue,
         args: [{ request }],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        memo: { [requestHashMemoKey]: hash },
+        memo: { [requestIdentityMemoKey]: identity },
         staticSummary: payoutSummary(request),
         typedSearchAttributes: payoutSearchAttributePairs(request),
       });
@@ -167,13 +188,8 @@ export class PayoutsClient {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
     const existing = await this.temporal.workflow.getHandle(workflowId).describe();
-    const existingHash = existing.memo?.[requestHashMemoKey];
-    if (existingHash !== hash) {
-      throw new PayoutConflictError(
-        request.payoutId,
-        existingHash === undefined ? 'the existing payout carries no request hash' : 'its request hash differs',
-      );
-    }
+    const comparison = compareIdentity(existing.memo, requestIdentityMemoKey, identity);
+    if (comparison !== 'same') throw new PayoutConflictError(request.payoutId, conflictReasons[comparison]);
     return { payoutId: request.payoutId, workflowId, created: false };
   }
 
@@ -244,6 +260,7 @@ export class PayoutsClient {
         taskQueue: this.taskQueue,
         validate: this.validate,
         approvalThresholds: this.approvalThresholds,
+        cardKey: this.cardKey,
       },
       withQueues,
     );

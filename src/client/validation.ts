@@ -2,38 +2,9 @@
  * One request through every check a payout gets before it may start: the zod schema (types, Luhn, ISO 4217)
  * and then the provider's own rules. Problems are paths and reasons; never values (a value may be a card).
  */
-import type { z } from 'zod';
-import { panCardSchema, payoutRequestSchema, tokenCardSchema, type PayoutRequest } from '../domain/payout-request.js';
+import { payoutRequestSchemaFor, type PayoutRequest } from '../domain/payout-request.js';
 import type { ValidationProblem } from '../providers/contract.js';
 import type { PayoutValidator } from './provider-validation.js';
-
-// Checking against the card form the request uses gives "card.pan: fails the Luhn check" instead of a union's
-// "invalid input".
-const panRequestSchema = payoutRequestSchema.extend({ card: panCardSchema });
-const tokenRequestSchema = payoutRequestSchema.extend({ card: tokenCardSchema });
-
-function schemaFor(input: unknown): z.ZodType<PayoutRequest> {
-  const card = (input as { card?: unknown } | null)?.card;
-  if (card && typeof card === 'object') {
-    if ('pan' in card) return panRequestSchema;
-    if ('token' in card) return tokenRequestSchema;
-  }
-  return payoutRequestSchema;
-}
-
-/**
- * A batch item must not carry a CVV: its page keeps the request for the length of the batch, and a security
- * code must never be stored. (A single payout may pass one through to a provider that asks for it.)
- */
-export const batchCvvProblem: ValidationProblem = {
-  path: 'card.cvv',
-  reason: 'a batch item must not carry a CVV (it would be stored with the batch); leave it out',
-};
-
-export function hasCvv(input: unknown): boolean {
-  const card = (input as { card?: Record<string, unknown> } | null)?.card;
-  return Boolean(card && typeof card === 'object' && card.cvv !== undefined);
-}
 
 export type Checked = { ok: true; request: PayoutRequest } | { ok: false; problems: ValidationProblem[] };
 
@@ -42,7 +13,7 @@ export function checkPayoutRequest(input: unknown, validate?: PayoutValidator): 
   if (card && 'pan' in card && 'token' in card) {
     return { ok: false, problems: [{ path: 'card', reason: 'give either a card number (pan) or a token, not both' }] };
   }
-  const parsed = schemaFor(input).safeParse(input);
+  const parsed = payoutRequestSchemaFor(input).safeParse(input);
   if (!parsed.success) {
     return {
       ok: false,

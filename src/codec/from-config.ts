@@ -5,7 +5,7 @@
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { type Config, ConfigError } from '../config.js';
+import { type Config, ConfigError, configSchema } from '../config.js';
 import { EncryptionCodec } from './encryption-codec.js';
 import { CodecKeyring, generateCodecKeyEntry, parseCodecKeys } from './keys.js';
 
@@ -19,7 +19,13 @@ export interface CodecFromConfigOptions {
   warn?: Warn;
 }
 
-export async function codecFromConfig(cfg: Config, options: CodecFromConfigOptions = {}): Promise<EncryptionCodec> {
+/** The settings a codec is made from. */
+export type CodecSettings = Pick<Config, 'PAYOUTS_ENV' | 'DATA_DIR' | 'CODEC_KEYS' | 'CODEC_ACTIVE_KEY_ID'>;
+
+export async function codecFromConfig(
+  cfg: CodecSettings,
+  options: CodecFromConfigOptions = {},
+): Promise<EncryptionCodec> {
   let keysText = cfg.CODEC_KEYS;
   if (keysText === undefined) {
     if (cfg.PAYOUTS_ENV !== 'development') {
@@ -36,6 +42,23 @@ export async function codecFromConfig(cfg: Config, options: CodecFromConfigOptio
     throw new ConfigError([`CODEC_ACTIVE_KEY_ID: "${activeId}" is not listed in CODEC_KEYS`]);
   }
   return new EncryptionCodec(new CodecKeyring(keys, activeId));
+}
+
+/**
+ * The codec from an environment, reading only its own variables (PAYOUTS_ENV, DATA_DIR, CODEC_KEYS,
+ * CODEC_ACTIVE_KEY_ID): the client library's default, so a service's other variables never stop it.
+ */
+export async function codecFromEnvironment(
+  env: Record<string, string | undefined> = process.env,
+  options: CodecFromConfigOptions = {},
+): Promise<EncryptionCodec> {
+  const parsed = configSchema
+    .pick({ PAYOUTS_ENV: true, DATA_DIR: true, CODEC_KEYS: true, CODEC_ACTIVE_KEY_ID: true })
+    .safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return codecFromConfig(parsed.data, options);
 }
 
 /**

@@ -99,6 +99,23 @@ export const recipientSchema = z.object({
 export const cardSchemeSchema = z.enum(['visa', 'mastercard', 'mir', 'unionpay', 'maestro', 'amex', 'jcb', 'other']);
 export type CardScheme = z.infer<typeof cardSchemeSchema>;
 
+/**
+ * A card security code is refused wherever a request enters (client, CLI files, the worker's validation): PCI
+ * DSS forbids keeping one after authorization, even encrypted, and Temporal keeps a payout's input for its run
+ * and retention. No payout needs it: ecommpay payouts never send one, RBKmoney tokenizes a card without it.
+ */
+export const securityCodeRefusal =
+  'a CVV/CVC is never accepted: payouts do not need one, and it must not be stored (PCI DSS); leave it out';
+const refusedSecurityCode = z.never({ error: securityCodeRefusal }).optional();
+/** The names a security code goes by; each is refused, not silently dropped. */
+const securityCodeFields = {
+  cvv: refusedSecurityCode,
+  cvc: refusedSecurityCode,
+  cvv2: refusedSecurityCode,
+  cvc2: refusedSecurityCode,
+  csc: refusedSecurityCode,
+};
+
 const cardHints = {
   /** When the caller knows better than our BIN table. */
   scheme: cardSchemeSchema.optional(),
@@ -113,15 +130,13 @@ export const panCardSchema = z.object({
   expMonth: z.number().int().min(1).max(12).optional(),
   expYear: z.number().int().min(2000).max(2099).optional(),
   holder: z.string().min(1).max(100).optional(),
-  cvv: z
-    .string()
-    .regex(/^\d{3,4}$/, 'must be 3-4 digits')
-    .optional(),
+  ...securityCodeFields,
   ...cardHints,
 });
 
 export const tokenCardSchema = z.object({
   token: z.string().min(1).max(1000),
+  ...securityCodeFields,
   ...cardHints,
 });
 
@@ -156,3 +171,18 @@ export const payoutRequestSchema = z.object({
 
 export type PayoutRequest = z.infer<typeof payoutRequestSchema>;
 export type PayoutRequestInput = z.input<typeof payoutRequestSchema>;
+
+// Checking against the card form the request uses gives "card.pan: fails the Luhn check" (or "card.cvv: a CVV/CVC
+// is never accepted") instead of a union's "card: Invalid input".
+const panRequestSchema = payoutRequestSchema.extend({ card: panCardSchema });
+const tokenRequestSchema = payoutRequestSchema.extend({ card: tokenCardSchema });
+
+/** The request schema for the card form `input` uses (by PAN or by token); the union when it uses neither. */
+export function payoutRequestSchemaFor(input: unknown): z.ZodType<PayoutRequest> {
+  const card = (input as { card?: unknown } | null)?.card;
+  if (card && typeof card === 'object') {
+    if ('pan' in card) return panRequestSchema;
+    if ('token' in card) return tokenRequestSchema;
+  }
+  return payoutRequestSchema;
+}

@@ -32,10 +32,19 @@ export interface StatusLookup {
   reference?: string;
 }
 
-/** The provider's view of a payout, mapped. `unknown` is never a failure: money may have moved. */
+/** An amount as a provider reports it (minor units), to compare with what we sent. */
+export interface ReportedAmount {
+  value: number;
+  currency: string;
+}
+
+/**
+ * The provider's view of a payout, mapped. `unknown` is never a failure: money may have moved. A status
+ * lookup's success carries the amount when the provider reports one (the settle update checks it).
+ */
 export type ProviderStatus =
   | { state: 'pending'; reference?: string; detail?: string }
-  | { state: 'succeeded'; reference?: string }
+  | { state: 'succeeded'; reference?: string; amount?: ReportedAmount }
   | { state: 'declined'; reference?: string; code: string; message: string }
   | { state: 'needs_clarification'; reference?: string; fields: string[] }
   | { state: 'unknown'; reference?: string; reason: string };
@@ -49,7 +58,7 @@ export interface ProviderEvent {
   eventId: string;
   status: ProviderStatus;
   /** Amount and currency as the provider reports them, to detect contradictions. */
-  amount?: { value: number; currency: string };
+  amount?: ReportedAmount;
   occurredAt?: string;
 }
 

@@ -16,3 +16,9 @@ export function defaultWorkflowsPath(): string {
   const ts = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
   return existsSync(ts) ? ts : fileURLToPath(new URL('../workflows/index.js', import.meta.url));
 }
+
+/** The workflow interceptor modules every bundle carries (src/workflows/interceptors.ts: plaintext refused). */
+export function workflowInterceptorModules(): string[] {
+  const ts = fileURLToPath(new URL('../workflows/interceptors.ts', import.meta.url));
+  return [existsSync(ts) ? ts : fileURLToPath(new URL('../workflows/interceptors.js', import.meta.url))];
+}

@@ -6,14 +6,20 @@ import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/w
 import { createActivities } from '../activities/index.js';
 import { codecFromConfig, payoutsDataConverter } from '../codec/index.js';
 import { failureConverterPath } from '../codec/data-converter.js';
-import { config, ConfigError, configuredProviders, merchantNotificationSettings } from '../config.js';
+import {
+  cardFingerprintKeyOf,
+  config,
+  ConfigError,
+  configuredProviders,
+  merchantNotificationSettings,
+} from '../config.js';
 import { ensureReconciliationSchedules } from '../client/reconciliation.js';
 import { temporalConnectionOptions } from '../temporal-connection.js';
 import { createLogger, installTemporalLogging } from '../logging.js';
 import { createWorkerMetrics } from '../metrics/worker-metrics.js';
 import { providersFromConfig } from '../providers/registry.js';
 import { startTracing } from '../tracing/index.js';
-import { defaultWorkflowsPath, webpackConfigHook } from './bundling.js';
+import { defaultWorkflowsPath, webpackConfigHook, workflowInterceptorModules } from './bundling.js';
 import { startHealthServer } from './health.js';
 import { queueTuning, workerQueues } from './task-queues.js';
 import { createPayoutsWorker } from './worker.js';
@@ -22,6 +28,8 @@ const logger = createLogger('worker');
 
 async function main(): Promise<void> {
   const cfg = config();
+  // Outside development and test the worker does not start without CARD_FINGERPRINT_KEY.
+  const cardFingerprintKey = cardFingerprintKeyOf(cfg);
   // The runtime is installed once, before any connection: SDK logs into pino, SDK metrics into our registry.
   const metrics = createWorkerMetrics((line) => logger.warn(line));
   installTemporalLogging(logger, 'INFO', metrics.telemetryOptions);
@@ -30,6 +38,12 @@ async function main(): Promise<void> {
   // Every payload is encrypted; outside development the worker does not start without CODEC_KEYS.
   const codec = await codecFromConfig(cfg, { allowDevelopmentKey: true, warn: (line) => logger.warn(line) });
   const dataConverter = payoutsDataConverter(codec);
+  if (cfg.CODEC_ALLOW_PLAINTEXT) {
+    logger.warn(
+      'CODEC_ALLOW_PLAINTEXT=true: UNENCRYPTED workflow inputs, signals and updates are ACCEPTED; card data sent ' +
+        'that way is stored in clear in Temporal. For migration only: unset it once every starter uses the codec',
+    );
+  }
   const connectionOptions = await temporalConnectionOptions(cfg);
   const connection = await NativeConnection.connect(connectionOptions);
   // Activities that start or join workflows (card binding) use a client of their own.
@@ -53,6 +67,7 @@ async function main(): Promise<void> {
           workflowsPath: defaultWorkflowsPath(),
           // A bundle ignores the worker's converter paths: failures must be encrypted from inside it.
           failureConverterPath: failureConverterPath(),
+          workflowInterceptorModules: workflowInterceptorModules(),
           webpackConfigHook,
           plugins,
         })
@@ -64,10 +79,17 @@ async function main(): Promise<void> {
         namespace: cfg.TEMPORAL_NAMESPACE,
         taskQueue: queue.taskQueue,
         dataConverter,
+        allowPlaintext: cfg.CODEC_ALLOW_PLAINTEXT,
         plugins,
         ...(workflowBundle ? { workflowBundle } : {}),
         tuning: queueTuning(cfg, queue),
-        activities: createActivities({ providers, client, taskQueue: queue.taskQueue, merchantNotifications }),
+        activities: createActivities({
+          providers,
+          client,
+          taskQueue: queue.taskQueue,
+          merchantNotifications,
+          cardFingerprintKey,
+        }),
       }),
     ),
   );

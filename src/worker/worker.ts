@@ -2,16 +2,23 @@
  * Worker wiring: one place that turns a connection, a task queue and the activity dependencies into a
  * running worker. Used by the worker process, the tests and the benchmarks.
  */
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { defaultWorkflowsPath, webpackConfigHook } from './bundling.js';
+import { PlaintextGuardCodec } from '../codec/plaintext-guard.js';
+import { defaultWorkflowsPath, webpackConfigHook, workflowInterceptorModules } from './bundling.js';
 
 export interface PayoutsWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   activities: object;
-  /** The payload codec's converter (src/codec); without it payloads are stored in clear. */
+  /**
+   * The payload codec's converter (src/codec); without it payloads are stored in clear. With a codec, a workflow
+   * input, signal or update our codec did not encrypt is refused (src/codec/plaintext-guard.ts).
+   */
   dataConverter?: WorkerOptions['dataConverter'];
+  /** CODEC_ALLOW_PLAINTEXT: accept unencrypted inputs, signals and updates (migration only). */
+  allowPlaintext?: boolean;
   /** Defaults to src/workflows (or its built twin). */
   workflowsPath?: string;
   /** A prebuilt bundle (production images) instead of bundling at start. */
@@ -46,10 +53,24 @@ export async function createPayoutsWorker(options: PayoutsWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(options.dataConverter
+      ? { dataConverter: guarded(options.dataConverter, options.allowPlaintext ?? false) }
+      : {}),
     ...(options.plugins ? { plugins: options.plugins } : {}),
     ...workflowSource,
+    // A prebuilt bundle carries them already (scripts/bundle-workflows.ts).
+    ...(options.workflowBundle ? {} : { interceptors: { workflowModules: workflowInterceptorModules() } }),
     maxCachedWorkflows: defaultMaxCachedWorkflows,
     ...options.tuning,
   });
+}
+
+/**
+ * The worker's converter: the codecs given, then the plaintext guard, which decodes first and so sees each
+ * payload as stored. Without a codec (tests of plain histories) or when plaintext is allowed, unchanged.
+ */
+function guarded(dataConverter: DataConverter, allowPlaintext: boolean): DataConverter {
+  const codecs = dataConverter.payloadCodecs ?? [];
+  if (codecs.length === 0 || allowPlaintext) return dataConverter;
+  return { ...dataConverter, payloadCodecs: [...codecs, new PlaintextGuardCodec()] };
 }

@@ -1,7 +1,8 @@
 /**
  * What a PayoutWorkflow is started with besides its input, the same from the client and from a batch: the
- * search attributes (visible in lists before its first task runs) and the memo with the request's hash,
- * which lets a second submission of the same payoutId tell "same request" from "different request".
+ * search attributes (visible in lists before its first task runs) and the memo with the request's identity
+ * (client/request-identity.ts), which lets a second submission of the same payoutId tell "same request" from
+ * "different request".
  */
 import type { SearchAttributePair } from '@temporalio/common';
 import type { PayoutRequest } from '../domain/payout-request.js';
@@ -13,8 +14,16 @@ import {
   payoutStatusSearchAttribute,
 } from './definitions.js';
 
-/** Memo key of the request hash; the memo never holds card data. */
-export const requestHashMemoKey = 'requestHash';
+/** Memo key of the request identity, a keyed HMAC; the memo never holds card data or an unkeyed hash of it. */
+export const requestIdentityMemoKey = 'requestIdentity';
+/** The memo key of payouts started before issue 18 (an unkeyed hash); their batch items carry `requestHash`. */
+export const legacyRequestHashMemoKey = 'requestHash';
+
+/** The memo a child payout is started with: the identity under its key, a legacy item's hash under the old one. */
+export function requestMemo(item: { requestIdentity?: string; requestHash?: string }): Record<string, string> {
+  if (item.requestIdentity !== undefined) return { [requestIdentityMemoKey]: item.requestIdentity };
+  return item.requestHash !== undefined ? { [legacyRequestHashMemoKey]: item.requestHash } : {};
+}
 
 export function payoutSearchAttributePairs(request: PayoutRequest): SearchAttributePair[] {
   return [

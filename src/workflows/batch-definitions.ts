@@ -50,8 +50,10 @@ export interface BatchItem {
   /** Position in the batch, from 0: the report's order and the cursor's unit. */
   seq: number;
   request: PayoutRequest;
-  /** Stable hash of the request (client/request-hash.ts); stored in the child's memo, never the card. */
-  requestHash: string;
+  /** The request's keyed identity (client/request-identity.ts), stored in the child's memo; never card data. */
+  requestIdentity?: string;
+  /** Items of pages written before issue 18 carry an unkeyed hash instead; kept only so they replay. */
+  requestHash?: string;
   /** Set when an earlier item of the same batch has this payoutId: reported `duplicate`, never started. */
   duplicateOf?: number;
   /** The attempt to start (retry runs only; 1 when absent): its own workflow id and idempotency key. */

@@ -32,7 +32,7 @@ import type { BatchActivities, BatchReportFile } from '../activities/batch.js';
 import type { BatchRetryActivities } from '../activities/batch-retry.js';
 import { idempotencyKeyFor } from '../domain/idempotency-key.js';
 import type { PayoutOutcome } from '../domain/payout-outcome.js';
-import { payoutSearchAttributePairs, requestHashMemoKey } from './batch-child-options.js';
+import { payoutSearchAttributePairs, requestMemo } from './batch-child-options.js';
 import {
   approveBatchUpdate,
   type BatchApprovalRequest,
@@ -397,7 +397,7 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
           cancellationType: ChildWorkflowCancellationType.ABANDON,
           // A payoutId already used, even by a closed payout, is never started again.
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          memo: { [requestHashMemoKey]: item.requestHash },
+          memo: requestMemo(item),
           staticSummary: payoutSummary(request),
           typedSearchAttributes: payoutSearchAttributePairs(request),
         }),

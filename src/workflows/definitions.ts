@@ -68,15 +68,17 @@ export const workflowIdOfKey = (idempotencyKey: string) => payoutWorkflowId(idem
 export const payoutFinishedSignal = defineSignal<[PayoutOutcome]>('payoutFinished');
 
 /**
- * Reconciliation's evidence for a payout in `needs_review`: the provider's status, looked up by its key.
- * A definite answer settles a payout whose outcome was unknown; anything else is recorded only. Refused
- * (by the validator) unless the payout is in review.
+ * Asks a payout in `needs_review` to settle: it looks its status up at the provider itself (by its key) and
+ * settles an unknown outcome on a definite answer for the amount it sent; anything else is recorded only. The
+ * update carries no answer: whoever sends it cannot tell the payout what happened. Refused (by the validator)
+ * unless the payout is in review.
  */
 export const settlePayoutUpdate = defineUpdate<SettleResult, [SettleRequest]>('settle');
 export interface SettleRequest {
-  status: ProviderStatus;
-  checkedAt: string;
-  /** The reconciliation run's workflow id. */
+  /** Ignored: updates from before 'settle-asks-provider' carried the status; only their histories read it. */
+  status?: ProviderStatus;
+  checkedAt?: string;
+  /** Who asks (the reconciliation run's workflow id). */
   by: string;
 }
 export interface SettleResult {
@@ -84,6 +86,8 @@ export interface SettleResult {
   result: 'settled' | 'unchanged' | 'contradiction';
   status: PayoutStatus;
   reason?: string;
+  /** What the provider answered the payout's own lookup. */
+  evidence?: Pick<RecordedEvent, 'state' | 'code' | 'message'>;
 }
 
 /** One thing the provider told us (callback or status poll), and what it did to the payout. */

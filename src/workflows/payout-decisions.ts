@@ -23,7 +23,7 @@ export interface Sent {
 }
 
 /** Compares what the provider reports having paid with what we sent; a mismatch is never "success". */
-function amountMismatch(sent: Sent, reported?: { value: number; currency: string }): string | undefined {
+export function amountMismatch(sent: Sent, reported?: { value: number; currency: string }): string | undefined {
   if (!reported) return undefined;
   if (reported.value === sent.amount && reported.currency === sent.currency) return undefined;
   return `provider reports ${reported.value} ${reported.currency}, we sent ${sent.amount} ${sent.currency}`;

@@ -289,19 +289,50 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     await condition(() => view.outcome !== undefined);
     return view.outcome as PayoutOutcome;
   });
+  /** The provider's answer to the payout's own lookup; a lookup that keeps failing is no answer. */
+  const lookUpForSettlement = async (): Promise<ProviderStatus> => {
+    try {
+      return await lookups.getPayoutStatus({
+        provider: request.provider,
+        payoutId: request.payoutId,
+        idempotencyKey,
+        ...(view.reference ? { reference: view.reference } : {}),
+      });
+    } catch (error) {
+      return { state: 'unknown', reason: `status lookup failed: ${String(error)}` };
+    }
+  };
   setHandler(
     settlePayoutUpdate,
-    (evidence: SettleRequest): SettleResult => {
-      const decision = decideSettlement(view.reviewKind, evidence.status);
-      if (evidence.status.reference && !view.reference) view.reference = evidence.status.reference;
+    async (settle: SettleRequest): Promise<SettleResult> => {
+      // The update carries no trusted answer: the payout asks its provider. Histories from before this rule
+      // settled on the status the update carried.
+      const asksProvider = patched('settle-asks-provider');
+      const status = asksProvider ? await lookUpForSettlement() : (settle.status as ProviderStatus);
+      const evidence = describe(status);
+      if (view.status !== 'needs_review') {
+        // Settled meanwhile (another update, a late callback) while this one looked up.
+        return { result: 'unchanged', status: view.status, reason: 'no longer in review', evidence };
+      }
+      const decision = asksProvider
+        ? decideSettlement(view.reviewKind, status, request)
+        : decideSettlement(view.reviewKind, status);
+      if (status.reference && !view.reference) view.reference = status.reference;
       record({
-        eventId: `reconciliation:${evidence.by}`,
+        eventId: `reconciliation:${settle.by}`,
         source: 'reconciliation',
-        ...describe(evidence.status),
+        ...evidence,
         effect:
           decision.kind === 'settled' ? 'applied' : decision.kind === 'contradiction' ? 'contradiction' : 'recorded',
       });
-      if (decision.kind !== 'settled') return { result: decision.kind, status: view.status, reason: decision.reason };
+      if (decision.kind === 'contradiction' && asksProvider && view.reviewKind === 'outcome_unknown') {
+        // A definite answer that disagrees with what we sent: a person decides, reconciliation no longer settles it.
+        view.reviewKind = 'contradiction';
+        view.reviewReason = decision.reason;
+      }
+      if (decision.kind !== 'settled') {
+        return { result: decision.kind, status: view.status, reason: decision.reason, evidence };
+      }
       const { code: _code, message: _message, failureClass: _class, ...unknownOutcome } = view.outcome as PayoutOutcome;
       const outcome: PayoutOutcome = {
         ...unknownOutcome,
@@ -313,10 +344,10 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
         finishedAt: new Date().toISOString(),
       };
       view.outcome = outcome;
-      view.settlement = { by: evidence.by, at: outcome.finishedAt };
-      setStatus(outcome.status, `settled by ${evidence.by}`);
-      notifyMerchant(outcome, evidence.by);
-      return { result: 'settled', status: outcome.status };
+      view.settlement = { by: settle.by, at: outcome.finishedAt };
+      setStatus(outcome.status, `settled by ${settle.by}`);
+      notifyMerchant(outcome, settle.by);
+      return { result: 'settled', status: outcome.status, ...(asksProvider ? { evidence } : {}) };
     },
     {
       validator: (_evidence: SettleRequest) => {

@@ -1,4 +1,10 @@
-import { ConfigError, parseConfig } from '../../src/config.js';
+import {
+  cardFingerprintKeyFromEnv,
+  cardFingerprintKeyOf,
+  ConfigError,
+  developmentCardFingerprintKey,
+  parseConfig,
+} from '../../src/config.js';
 
 test('defaults are the documented ports', () => {
   const cfg = parseConfig({});
@@ -26,4 +32,21 @@ test('every bad variable is named, and its value is not echoed', () => {
   expect(message).toContain('SANDBOX_PORT');
   expect(message).toContain('PAYOUTS_ENV');
   expect(message).not.toContain('staging-secret-value');
+});
+
+test('CARD_FINGERPRINT_KEY is required in production; development and test use a public stand-in', () => {
+  expect(() => cardFingerprintKeyOf(parseConfig({ PAYOUTS_ENV: 'production' }))).toThrow(
+    'CARD_FINGERPRINT_KEY: required when PAYOUTS_ENV=production',
+  );
+  expect(() => cardFingerprintKeyFromEnv({ PAYOUTS_ENV: 'production' })).toThrow(ConfigError);
+  expect(cardFingerprintKeyFromEnv({ PAYOUTS_ENV: 'test' })).toBe(developmentCardFingerprintKey);
+  const key = 'production-card-key-0123456789';
+  expect(cardFingerprintKeyFromEnv({ PAYOUTS_ENV: 'production', CARD_FINGERPRINT_KEY: key, LOG_LEVEL: 'loud' })).toBe(
+    key,
+  );
+});
+
+test('CODEC_ALLOW_PLAINTEXT is off unless set to true', () => {
+  expect(parseConfig({}).CODEC_ALLOW_PLAINTEXT).toBe(false);
+  expect(parseConfig({ CODEC_ALLOW_PLAINTEXT: 'true' }).CODEC_ALLOW_PLAINTEXT).toBe(true);
 });

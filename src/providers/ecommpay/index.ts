@@ -2,7 +2,6 @@
  * ecommpay Gate as a PayoutProvider: card payouts by PAN, by token and P2P; status by payment_id; signed
  * callbacks; and the clarification answer ecommpay may ask for while a payout waits.
  */
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { scrubCardNumbers } from '../../domain/card.js';
 import type { PayoutRequest } from '../../domain/payout-request.js';
@@ -175,12 +174,16 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
           return { state: 'unknown', reason: 'ecommpay answered about another payment_id' };
         }
         if (data.errors?.some((item) => item.code === '3061')) return notFound;
-        return mapStatus({
+        const status = mapStatus({
           paymentStatus: data.payment.status,
           operation: pickPayoutOperation(data.operations),
           errors: data.errors,
           clarificationFields: data.clarification_fields,
         });
+        const sum = data.payment.sum;
+        return status.state === 'succeeded' && sum
+          ? { ...status, amount: { value: sum.amount, currency: sum.currency } }
+          : status;
       }
       const classified = classifyAnswer(answer);
       switch (classified.kind) {
@@ -209,7 +212,8 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
         return { ok: false, rejection: 'malformed', reason: 'body is not a JSON object' };
       }
       const params = parsed as Record<string, unknown>;
-      if (!findSignature(params)) return { ok: false, rejection: 'bad_signature', reason: 'no signature in the body' };
+      const signature = findSignature(params);
+      if (!signature) return { ok: false, rejection: 'bad_signature', reason: 'no signature in the body' };
       if (!verify(params, secretKey)) {
         return { ok: false, rejection: 'bad_signature', reason: 'signature does not match the body' };
       }
@@ -237,7 +241,8 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
       const eventId =
         operation?.id !== undefined
           ? `ecommpay:${payment.id}:${operation.id}:${operation.status ?? ''}:${payment.status}`
-          : `ecommpay:sha256:${createHash('sha256').update(text).digest('hex')}`;
+          : // The verified signature is a keyed hash of the body: an unkeyed one could be tried against (card data).
+            `ecommpay:signature:${signature}`;
       const occurredAt = isoDate(operation?.date ?? payment.date);
       return {
         ok: true,

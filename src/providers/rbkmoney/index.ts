@@ -26,7 +26,8 @@ import {
   type TokenizedCard,
   tokenizeCard,
 } from './destinations.js';
-import { cardFingerprint, destinationExternalId } from './fingerprint.js';
+import { cardFingerprint } from '../../domain/card-fingerprint.js';
+import { destinationExternalId } from './fingerprint.js';
 import { parsePublicKey, signatureHeaderName, verifyWebhook } from './signature.js';
 import { validatePayout } from './validation.js';
 import {
@@ -36,7 +37,8 @@ import {
   withdrawalToProviderStatus,
 } from './wire.js';
 
-export { cardFingerprint, destinationExternalId } from './fingerprint.js';
+export { cardFingerprint } from '../../domain/card-fingerprint.js';
+export { destinationExternalId } from './fingerprint.js';
 export type { AccountSetup, AccountSetupInput } from './account.js';
 export type { DestinationInfo, EnsureDestinationInput, TokenizedCard } from './destinations.js';
 

@@ -363,7 +363,11 @@ export function withdrawalToProviderStatus(withdrawal: Withdrawal): ProviderStat
     case 'Pending':
       return { state: 'pending', reference };
     case 'Succeeded':
-      return { state: 'succeeded', reference };
+      return {
+        state: 'succeeded',
+        reference,
+        amount: { value: withdrawal.body.amount, currency: withdrawal.body.currency },
+      };
     case 'Failed': {
       const code = failureCode(withdrawal.failure);
       return { state: 'declined', reference, code, message: `RBKmoney withdrawal failed: ${code}` };
@@ -480,7 +484,6 @@ export function buildStoreBankCard(card: PanCard): BankCard {
     request.expDate = formatExpDate(card.expMonth, card.expYear);
   }
   if (card.holder !== undefined) request.cardHolder = card.holder;
-  if (card.cvv !== undefined) request.cvv = card.cvv;
   return request;
 }
 

@@ -110,7 +110,7 @@ test('a mixed batch of 30 ends with the right totals and report; duplicates are 
     .getHandle(payoutWorkflowId(visaRub[2]?.payoutId ?? ''))
     .describe();
   expect(child.typedSearchAttributes.get(batchIdSearchAttribute)).toBe(batchId);
-  expect(child.memo?.requestHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+  expect(child.memo?.requestIdentity).toMatch(/^hmac-sha256:v2:[0-9a-f]{64}$/);
 
   const progress = await env.payouts.getBatch(batchId);
   expect(progress).toMatchObject({ state: 'completed', remaining: 0, inFlight: 0, finished: 30 });

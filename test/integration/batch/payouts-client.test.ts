@@ -9,6 +9,8 @@ import {
   PayoutNotFoundError,
   PayoutValidationError,
 } from '../../../src/client/index.js';
+import { CodecKeyring, EncryptionCodec, parseCodecKeys, startCodecServer } from '../../../src/codec/index.js';
+import { createLogger } from '../../../src/logging.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { payoutWorkflowId } from '../../../src/workflows/definitions.js';
 import { testServer } from '../helpers.js';
@@ -63,19 +65,37 @@ test('a payout waiting for its notBefore can be cancelled', async () => {
   expect(view.outcome).toMatchObject({ status: 'cancelled', message: 'customer asked' });
 });
 
-test('the `temporal workflow start` example of docs/CLIENTS.md starts a payout that pays', async () => {
+test('the `temporal workflow start` example of docs/CLIENTS.md starts a payout that pays, through the codec', async () => {
   const docs = readFileSync('docs/CLIENTS.md', 'utf8');
   const example = /```sh\n(temporal workflow start[\s\S]*?)\n\n/.exec(docs)?.[1];
   expect(example).toBeDefined();
+  const token = `docs-token-${uniqueId('t')}`;
+  const codecServer = await startCodecServer({
+    codec: new EncryptionCodec(new CodecKeyring(parseCodecKeys(process.env.CODEC_KEYS ?? ''))),
+    port: 0,
+    corsOrigins: [],
+    token,
+    logger: createLogger('codec-server', { level: 'silent' }),
+  });
   const payoutId = uniqueId('docs');
   const command = (example as string)
     .replaceAll('docs-1001', payoutId)
+    .replaceAll('http://localhost:3002', codecServer.url)
     .replace('--task-queue payouts', `--task-queue ${env.stack.taskQueue}`);
   const { address, namespace, cliPath } = testServer();
   const shell = `${command.replace(/^temporal /, `"${cliPath}" `)} --address ${address} --namespace ${namespace}`;
-  await new Promise<void>((resolve, reject) =>
-    execFile('/bin/sh', ['-c', shell], (error, _stdout, stderr) => (error ? reject(new Error(stderr)) : resolve())),
-  );
+  try {
+    await new Promise<void>((resolve, reject) =>
+      execFile(
+        '/bin/sh',
+        ['-c', shell],
+        { env: { ...process.env, CODEC_SERVER_TOKEN: token } },
+        (error, _stdout, stderr) => (error ? reject(new Error(stderr)) : resolve()),
+      ),
+    );
+  } finally {
+    await codecServer.close();
+  }
   expect(await env.payouts.waitForOutcome(payoutId, 20_000)).toMatchObject({
     status: 'succeeded',
     maskedCard: '424242******4242',

@@ -2,7 +2,8 @@
 // and RBKmoney) runs with the codec on; then the raw histories and descriptions of the batch workflow, its page
 // workflows and every child are read with the CLI (no codec), with the task queue's visibility records, and
 // searched for the card numbers, the CVV and the cardholder in every form: none may appear. Counts are printed.
-// A batch item may not carry a CVV: the client refuses one and submits nothing; the CVV is searched for anyway.
+// A batch item may not carry a CVV (no request may): the client refuses one and submits nothing; the CVV is
+// searched for anyway.
 import { randomInt } from 'node:crypto';
 import { luhnValid, maskPan } from '../../../src/domain/card.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
@@ -68,10 +69,14 @@ async function visibilityIncluding(taskQueue: string, ids: string[]): Promise<{ 
 
 beforeAll(async () => {
   env = await startBatchStack('codec-batch');
-  // The client refuses a batch item with a CVV (it would be stored with the batch) and submits nothing; the
+  // The client refuses a batch item with a CVV (it must never be stored) and submits nothing; the
   // CVV is still searched for below, so a refused submission that left anything behind would show.
-  const withCvv = [testPan, pan].map((number) => ecommpayItem(number, { card: { ...card(number), cvv } }));
-  await expect(env.payouts.submitBatch({ batchId, items: withCvv })).rejects.toThrow(/must not carry a CVV/);
+  const withCvv = [testPan, pan].map((number) =>
+    ecommpayItem(number, { card: { ...card(number), cvv } as unknown as PayoutRequestInput['card'] }),
+  );
+  await expect(env.payouts.submitBatch({ batchId, items: withCvv })).rejects.toThrow(
+    /card\.cvv: a CVV\/CVC is never accepted/,
+  );
   items = [
     ecommpayItem(testPan, { card: card(testPan) }),
     ecommpayItem(pan, { card: card(pan) }),

@@ -32,7 +32,7 @@ function request(provider: 'ecommpay' | 'rbkmoney', pan: string): PayoutRequestI
     provider,
     amount: 150_000,
     currency: 'RUB',
-    card: { pan, expMonth: 12, expYear: 2030, holder: 'OLGA IVANOVA', cvv: '5820' },
+    card: { pan, expMonth: 12, expYear: 2030, holder: 'OLGA IVANOVA' },
     customer: { id: 'c-1', ip_address: '127.0.0.1', first_name: 'Olga', last_name: 'Ivanova' },
     sender: { first_name: 'Acme', last_name: 'Ltd', day_of_birth: '01-01-1980' },
   };

@@ -7,7 +7,12 @@ import { PayoutsClient } from '../../../src/client/index.js';
 import { ensureReconciliationSchedules } from '../../../src/client/reconciliation.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
-import { payoutStatusQuery, providerEventSignal } from '../../../src/workflows/definitions.js';
+import {
+  payoutStatusQuery,
+  providerEventSignal,
+  settlePayoutUpdate,
+  type SettleRequest,
+} from '../../../src/workflows/definitions.js';
 import { receiverSecret, startReceiver, type TestReceiver } from '../notifications/receiver.js';
 import { patchIdsIn, replayStarted, workflowsOnTaskQueue } from '../replay-helpers.js';
 import { awaitOutcomeUpdate, type PayoutStack, startPayoutStack, waitFor } from '../payout/stack.js';
@@ -149,6 +154,28 @@ test('the worker keeps one schedule per provider: created once, updated to the c
   await expect(temporal.schedule.getHandle('reconciliation-ecommpay').describe()).rejects.toThrow(
     ScheduleNotFoundError,
   );
+});
+
+test('the settle update carries no trusted answer: the payout asks its provider and settles only on that answer', async () => {
+  const batchId = `rec-${randomUUID().slice(0, 8)}`;
+  const { id, handle } = await startUnknown(stack, batchId);
+  // Anyone who reaches Temporal could send this: invented evidence that the payout succeeded.
+  const forged = (state: 'succeeded' | 'declined') => ({
+    status: state === 'succeeded' ? { state } : { state, code: '3104', message: 'forged decline' },
+    checkedAt: new Date().toISOString(),
+    by: 'forged-evidence',
+  });
+  const first = await handle.executeUpdate(settlePayoutUpdate, { args: [forged('succeeded') as SettleRequest] });
+  expect(first).toMatchObject({ result: 'unchanged', status: 'needs_review' });
+  const view = await handle.query(payoutStatusQuery);
+  expect(view.status).toBe('needs_review');
+  expect(view.events.at(-1)).toMatchObject({ source: 'reconciliation', state: 'pending', effect: 'recorded' });
+
+  // The provider settles it: the same update, whatever it claims, settles with the provider's own answer.
+  stack.sandbox.ledger.settle('ecommpay', id, { status: 'succeeded' });
+  const second = await handle.executeUpdate(settlePayoutUpdate, { args: [forged('declined') as SettleRequest] });
+  expect(second).toMatchObject({ result: 'settled', status: 'succeeded' });
+  expect(await handle.result()).toMatchObject({ status: 'succeeded', payoutId: id });
 });
 
 test('the histories of these payouts replay on today’s code', async () => {

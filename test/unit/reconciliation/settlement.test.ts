@@ -39,3 +39,19 @@ test('the visibility query finds open payouts in needs_review, by provider and s
       " AND PayoutProvider = 'ecommpay' AND StartTime >= '2026-11-01T00:00:00.000Z'",
   );
 });
+
+test('a success for another amount or currency than we sent settles nothing: a person decides', () => {
+  const sent = { amount: 150_000, currency: 'RUB' };
+  expect(
+    decideSettlement('outcome_unknown', { state: 'succeeded', amount: { value: 150_000, currency: 'RUB' } }, sent),
+  ).toEqual({ kind: 'settled', status: 'succeeded' });
+  expect(
+    decideSettlement('outcome_unknown', { state: 'succeeded', amount: { value: 15_000, currency: 'RUB' } }, sent),
+  ).toEqual({
+    kind: 'contradiction',
+    reason: 'the provider now reports it succeeded, but provider reports 15000 RUB, we sent 150000 RUB',
+  });
+  expect(
+    decideSettlement('outcome_unknown', { state: 'succeeded', amount: { value: 150_000, currency: 'EUR' } }, sent),
+  ).toMatchObject({ kind: 'contradiction' });
+});

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { payoutRequestSchema, type PayoutRequestInput } from '../../../../src/domain/payout-request.js';
 import type { HttpAnswer } from '../../../../src/providers/ecommpay/client.js';
 import { createEcommpayProvider } from '../../../../src/providers/ecommpay/index.js';
@@ -50,7 +51,7 @@ const payout = (input: Partial<PayoutRequestInput> = {}) =>
     provider: 'ecommpay',
     amount: 10000,
     currency: 'USD',
-    card: { pan: '5413330000000019', expMonth: 11, expYear: 2030, cvv: '987' },
+    card: { pan: '5413330000000019', expMonth: 11, expYear: 2030 },
     customer: {
       id: 'customer_10',
       ip_address: '185.123.193.224',
@@ -156,6 +157,7 @@ describe('getStatus', () => {
     await expect(provider.getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toEqual({
       state: 'succeeded',
       reference: 'req-71228f54',
+      amount: { value: 10000, currency: 'USD' },
     });
     expect(sent[0]?.url).toBe('https://gate.example/v2/payment/status');
     expect(Object.keys(sent[0]?.body ?? {})).toEqual(['general']);
@@ -347,6 +349,15 @@ describe('parseCallback', () => {
         detail: { status: 'success', operationType: 'sale', operationStatus: 'success' },
       },
     });
+  });
+
+  test('a callback without an operation id is named by its signature, never by an unkeyed hash of its body', () => {
+    const { operation: _operation, ...body } = docCallback();
+    const text = signed(body);
+    const result = provider.parseCallback(text, {});
+    const eventId = result.ok ? result.event?.eventId : undefined;
+    expect(eventId).toBe(`ecommpay:signature:${(JSON.parse(text) as { signature: string }).signature}`);
+    expect(eventId).not.toContain(createHash('sha256').update(text).digest('hex'));
   });
 
   test('a clarification callback names the fields to send', () => {

@@ -84,7 +84,7 @@ test('every call carries the bearer key and a fresh X-Request-ID; only wallet AP
     () => ({ status: 201, body: { token: 'tok', bin: '424242', lastDigits: '4242' } }),
   );
   await client.createWithdrawal(params);
-  await client.storeBankCard(buildStoreBankCard({ pan, cvv: '123' }));
+  await client.storeBankCard({ ...buildStoreBankCard({ pan }), cvv: '123' });
 
   const [create, store] = seen;
   expect(create?.method).toBe('POST');
@@ -102,7 +102,7 @@ test('every call carries the bearer key and a fresh X-Request-ID; only wallet AP
 
 test('logs name the call and its status, never the card, the cvv or the key', async () => {
   replies.push(() => ({ status: 422, body: { message: 'Card data is invalid' } }));
-  await expect(client.storeBankCard(buildStoreBankCard({ pan, cvv: '987' }))).rejects.toThrow(
+  await expect(client.storeBankCard({ ...buildStoreBankCard({ pan }), cvv: '987' })).rejects.toThrow(
     'RBKmoney storeBankCard: 422 Card data is invalid',
   );
   expect(logs).toHaveLength(1);

@@ -128,7 +128,7 @@ describeWithRbkmoneySpec('RBKmoney spec conformance', (spec) => {
 
   describe('the adapter', () => {
     test('request builders produce what the spec accepts', () => {
-      const card = buildStoreBankCard({ pan, expMonth: 12, expYear: 2030, holder: 'KEYN FAWKES', cvv: '321' });
+      const card = { ...buildStoreBankCard({ pan, expMonth: 12, expYear: 2030, holder: 'KEYN FAWKES' }), cvv: '321' };
       const destination = buildCreateDestination({
         externalID: 'card-abc-3-RUB',
         identityID: '3',
@@ -214,7 +214,7 @@ describeWithRbkmoneySpec('RBKmoney spec conformance', (spec) => {
           (request) => created(request, { id: '7', active: true, publicKey: keys.publicKey }),
           (request) => created(request, { id: '8', active: true, publicKey: keys.publicKey }),
         );
-        const tokenized = await provider.tokenizeCard({ pan, expMonth: 12, expYear: 2030, cvv: '321' });
+        const tokenized = await provider.tokenizeCard({ pan, expMonth: 12, expYear: 2030 });
         const bound = await provider.ensureDestination({
           currency: 'RUB',
           token: tokenized.token,

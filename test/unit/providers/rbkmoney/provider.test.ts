@@ -208,6 +208,7 @@ describe('getStatus', () => {
     await expect(provider().getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toEqual({
       state: 'succeeded',
       reference: 'tZ0jUmlsV0',
+      amount: { value: 10000, currency: 'RUB' },
     });
     expect(server.seen[0]?.url).toBe('/wallet/v0/external-ids/withdrawals/p-1-a1');
   });
@@ -342,13 +343,12 @@ describe('card binding', () => {
       status: 201,
       body: { token: 'tok-1', bin: '424242', lastDigits: '4242', authData: 'auth', validUntil: '2025-06-15T13:04:00Z' },
     }));
-    const tokenized = await provider().tokenizeCard({ pan, expMonth: 12, expYear: 2030, cvv: '321' });
+    const tokenized = await provider().tokenizeCard({ pan, expMonth: 12, expYear: 2030 });
     expect(server.seen[0]?.url).toBe('/payres/v0/bank-cards');
     expect(JSON.parse(server.seen[0]?.body ?? '')).toEqual({
       type: 'BankCard',
       cardNumber: pan,
       expDate: '12/30',
-      cvv: '321',
     });
     expect(tokenized).toEqual({
       token: 'tok-1',
