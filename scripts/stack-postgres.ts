@@ -145,6 +145,7 @@ async function main(): Promise<void> {
   if (!temporalOnly) {
     ports.push(
       [cfg.RELAY_PORT, 'RELAY_PORT'],
+      [cfg.RELAY_INTERNAL_PORT, 'RELAY_INTERNAL_PORT'],
       [cfg.CODEC_SERVER_PORT, 'CODEC_SERVER_PORT'],
       [cfg.SANDBOX_PORT, 'SANDBOX_PORT'],
       [cfg.WORKER_HEALTH_PORT, 'WORKER_HEALTH_PORT'],
@@ -305,6 +306,7 @@ async function startServices(address: string, dataDir: string): Promise<string[]
   return [
     `  worker health    http://localhost:${cfg.WORKER_HEALTH_PORT}/healthz (task queue ${cfg.PAYOUTS_TASK_QUEUE})`,
     `  webhook relay    ${relayUrl}/webhooks/ecommpay, ${relayUrl}/webhooks/rbkmoney`,
+    `                   (orphans, metrics: http://localhost:${cfg.RELAY_INTERNAL_PORT}/orphans, /metrics)`,
     `  codec server     http://localhost:${cfg.CODEC_SERVER_PORT}`,
     `  sandbox          ${sandboxUrl}`,
     ...lines,

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     [cfg.TEMPORAL_GRPC_PORT, 'TEMPORAL_GRPC_PORT'],
     [cfg.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT'],
     [cfg.RELAY_PORT, 'RELAY_PORT'],
+    [cfg.RELAY_INTERNAL_PORT, 'RELAY_INTERNAL_PORT'],
     [cfg.CODEC_SERVER_PORT, 'CODEC_SERVER_PORT'],
     [cfg.SANDBOX_PORT, 'SANDBOX_PORT'],
     [cfg.WORKER_HEALTH_PORT, 'WORKER_HEALTH_PORT'],
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
     logFile: path.join(dataDir, 'temporal.log'),
   });
   const relayUrl = `http://localhost:${cfg.RELAY_PORT}`;
+  const relayInternalUrl = `http://localhost:${cfg.RELAY_INTERNAL_PORT}`;
   const sandboxUrl = `http://localhost:${cfg.SANDBOX_PORT}`;
   // The sandbox signs RBKmoney webhooks with a key kept under DATA_DIR, so restarts keep the same public key.
   const webhookKeyFile = await sandboxWebhookKeyFile(dataDir, say);
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
       `  Temporal gRPC    ${devServer.address} (namespace ${devServer.namespace})`,
       `  Temporal UI      ${devServer.uiUrl}`,
       `  worker health    http://localhost:${cfg.WORKER_HEALTH_PORT}/healthz (task queue ${cfg.PAYOUTS_TASK_QUEUE})`,
-      `  webhook relay    ${relayUrl}/webhooks/ecommpay, ${relayUrl}/webhooks/rbkmoney (orphans: ${relayUrl}/orphans)`,
+      `  webhook relay    ${relayUrl}/webhooks/ecommpay, ${relayUrl}/webhooks/rbkmoney (orphans: ${relayInternalUrl}/orphans)`,
       `  codec server     ${codecUrl} (the UI decodes through it; card numbers masked)`,
       `  sandbox          ${sandboxUrl} (ledger: ${sandboxUrl}/sandbox/ledger, faults: ${sandboxUrl}/sandbox/faults)`,
       ...providers.lines.map((line) => `  ${line}`),

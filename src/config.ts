@@ -98,7 +98,12 @@ export const configSchema = z.object({
   /** Who the CLI acts for: recorded as a batch's submitter (default: the operating system's user name). */
   PAYOUTS_OPERATOR: z.string().trim().min(1).optional(),
 
+  /** The relay's public port: provider callbacks (`/webhooks/*`) only. */
   RELAY_PORT: port(3001),
+  /** The relay's internal port: `/orphans`, `/metrics`, `/healthz`; never published to the internet. */
+  RELAY_INTERNAL_PORT: port(3005),
+  /** Loopback by default; a container sets 0.0.0.0 so Prometheus on its private network can scrape it. */
+  RELAY_INTERNAL_HOST: z.string().min(1).default('127.0.0.1'),
   CODEC_SERVER_PORT: port(3002),
   SANDBOX_PORT: port(3003),
   WORKER_HEALTH_PORT: port(3004),

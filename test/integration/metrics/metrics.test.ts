@@ -82,7 +82,7 @@ test('after a small batch the counters match its totals, and every callback is c
   expect(sumOf(worker, 'temporal_activity_execution_latency_count', ours)).toBeGreaterThanOrEqual(7);
   expect(sumOf(worker, 'process_cpu_seconds_total', {})).toBeGreaterThan(0);
 
-  const before = await scrape(env.stack.relay.url);
+  const before = await scrape(env.stack.relay.internalUrl);
   const received = sumOf(before, 'payouts_callbacks_received_total', {});
   // Every callback the sandbox sent reached a payout or a card binding; none was refused.
   expect(received).toBeGreaterThanOrEqual(7);
@@ -98,7 +98,7 @@ test('after a small batch the counters match its totals, and every callback is c
   const unknown = { project_id: sandboxProjectId, payment: { id: uniqueId('gone'), status: 'success' } };
   expect((await post(JSON.stringify({ ...unknown, signature: 'forged' }))).status).toBe(403);
   expect((await post(JSON.stringify({ ...unknown, signature: sign(unknown, sandboxSecret) }))).status).toBe(200);
-  const after = await scrape(env.stack.relay.url);
+  const after = await scrape(env.stack.relay.internalUrl);
   expect(sumOf(after, 'payouts_callbacks_received_total', {})).toBe(received + 2);
   expect(sumOf(after, 'payouts_callbacks_rejected_total', { provider: 'ecommpay', reason: 'bad_signature' })).toBe(1);
   expect(sumOf(after, 'payouts_callbacks_orphaned_total', { provider: 'ecommpay', reason: 'no_such_payout' })).toBe(1);
