@@ -91,10 +91,13 @@ export const configSchema = z.object({
 
   /**
    * Four-eyes approval: a batch whose total in a currency is above its threshold (minor units), e.g.
-   * `RUB=100000000,EUR=1000000`, pays nothing until someone other than its submitter approves it. Read by
-   * the client that submits (the CLI); currencies not listed need no approval.
+   * `RUB=100000000,EUR=1000000`, pays nothing until someone other than its submitter approves it. The worker's
+   * value holds for every batch, whoever started it; a client (the CLI) reads it too, to say so at submission.
+   * Currencies not listed need no approval.
    */
   BATCH_APPROVAL_THRESHOLDS: approvalThresholds.default({}),
+  /** The worker's cap on one payout per currency (minor units), e.g. `RUB=100000000`: above it, `rejected`. */
+  PAYOUT_MAX_AMOUNTS: approvalThresholds.default({}),
   /** Who the CLI acts for: recorded as a batch's submitter (default: the operating system's user name). */
   PAYOUTS_OPERATOR: z.string().trim().min(1).optional(),
 

@@ -25,6 +25,7 @@ import {
   pageItemsQuery,
   type ProviderAmounts,
 } from '../workflows/batch-definitions.js';
+import { approvalReason } from '../workflows/batch-gates.js';
 import { reportCsvHeader, reportCsvLine } from '../workflows/batch-report.js';
 import { cancelPayoutUpdate, payoutStatusQuery, payoutWorkflowId } from '../workflows/definitions.js';
 import { classified } from './failures.js';
@@ -36,6 +37,13 @@ export interface BatchActivityDeps {
   client?: Client;
   /** For the balance check; without it no balance is checked. */
   providers?: ProviderRegistry;
+  /** The worker's four-eyes thresholds (BATCH_APPROVAL_THRESHOLDS), applied to every batch; none by default. */
+  approvalThresholds?: Readonly<Record<string, number>>;
+}
+
+/** What the worker requires of a batch before it pays: a reason when its thresholds ask for approval. */
+export interface BatchApprovalPolicy {
+  reason?: string;
 }
 
 export interface BatchReportFile {
@@ -77,6 +85,32 @@ export function createBatchActivities(deps: BatchActivityDeps = {}) {
           'BatchPageUnreadable',
         );
       }
+    },
+
+    /**
+     * The worker's own four-eyes check, whoever started the batch: the batch's total per currency, summed from
+     * its pages (what will be paid, not what the starter claimed), against this worker's thresholds. Called
+     * before the first start, while the pages still hold every item.
+     */
+    async batchApprovalPolicy({ batchId, pageCount }: { batchId: string; pageCount: number }) {
+      const thresholds = deps.approvalThresholds ?? {};
+      if (Object.keys(thresholds).length === 0) return {} satisfies BatchApprovalPolicy;
+      const totals: ProviderAmounts = {};
+      const pages = Array.from({ length: pageCount }, (_, page) => page);
+      await mapLimit(pages, callsAtOnce, async (page) => {
+        const handle = temporal().workflow.getHandle(batchPageWorkflowId(batchId, page));
+        const items = await withRetries(
+          () => handle.query(pageItemsQuery),
+          (error) => !notFound(error),
+        );
+        for (const { request, duplicateOf } of items) {
+          if (duplicateOf !== undefined) continue;
+          const perCurrency = (totals[request.provider] ??= {});
+          perCurrency[request.currency] = (perCurrency[request.currency] ?? 0) + request.amount;
+        }
+      });
+      const reason = approvalReason(totals, thresholds);
+      return (reason ? { reason } : {}) satisfies BatchApprovalPolicy;
     },
 
     /** Outcomes of the given payouts that have one; the others are asked again later. */

@@ -19,12 +19,29 @@ export interface ActivityDeps {
   taskQueue: string;
   /** Where payout and batch outcomes are POSTed, signed; notifications are off without it. */
   merchantNotifications?: MerchantNotificationSettings;
+  /** The worker's own limits, applied whoever started the workflow; none by default. */
+  limits?: WorkerLimits;
+}
+
+/** Per currency, minor units (BATCH_APPROVAL_THRESHOLDS, PAYOUT_MAX_AMOUNTS). */
+export interface WorkerLimits {
+  /** A batch whose total in a currency is above this waits for a second person's approval. */
+  approvalThresholds?: Readonly<Record<string, number>>;
+  /** A single payout above this is rejected, never sent. */
+  maxAmounts?: Readonly<Record<string, number>>;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createPayoutActivities(deps.providers, { merchantNotifications: deps.merchantNotifications !== undefined }),
-    ...createBatchActivities({ client: deps.client, providers: deps.providers }),
+    ...createPayoutActivities(deps.providers, {
+      merchantNotifications: deps.merchantNotifications !== undefined,
+      ...(deps.limits?.maxAmounts ? { maxAmounts: deps.limits.maxAmounts } : {}),
+    }),
+    ...createBatchActivities({
+      client: deps.client,
+      providers: deps.providers,
+      ...(deps.limits?.approvalThresholds ? { approvalThresholds: deps.limits.approvalThresholds } : {}),
+    }),
     ...createBatchRetryActivities({ providers: deps.providers, ...(deps.client ? { client: deps.client } : {}) }),
     ...createCardBindingActivities(deps),
     ...createReconciliationActivities({ providers: deps.providers, ...(deps.client ? { client: deps.client } : {}) }),

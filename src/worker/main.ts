@@ -67,7 +67,13 @@ async function main(): Promise<void> {
         plugins,
         ...(workflowBundle ? { workflowBundle } : {}),
         tuning: queueTuning(cfg, queue),
-        activities: createActivities({ providers, client, taskQueue: queue.taskQueue, merchantNotifications }),
+        activities: createActivities({
+          providers,
+          client,
+          taskQueue: queue.taskQueue,
+          merchantNotifications,
+          limits: { approvalThresholds: cfg.BATCH_APPROVAL_THRESHOLDS, maxAmounts: cfg.PAYOUT_MAX_AMOUNTS },
+        }),
       }),
     ),
   );

@@ -55,6 +55,7 @@ import {
 import {
   addStarted,
   approvalDeadlineReason,
+  approvalGate,
   approvalRefusal,
   approve,
   hasAmounts,
@@ -159,7 +160,7 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
   let changes = 0;
   const now = () => new Date().toISOString();
   const view = () => ({
-    ...progressView(input, state, { finishing, ...(report ? { report } : {}) }),
+    ...progressView({ ...input, ...approvalGate(input, state) }, state, { finishing, ...(report ? { report } : {}) }),
     ...retryInfo(input.retry, state),
   });
   /** The key, and so the workflow (`payout-<key>`), of an item's attempt in flight. */
@@ -218,7 +219,7 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     { validator: (_request: BatchControlRequest) => refuseWhenClosed() },
   );
   const validateApproval = (kind: 'approve' | 'reject') => (request: BatchApprovalRequest) => {
-    const refusal = approvalRefusal(input, state, kind, request);
+    const refusal = approvalRefusal(approvalGate(input, state), state, kind, request);
     if (refusal) throw new Error(refusal);
     refuseWhenClosed();
   };
@@ -256,6 +257,7 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
   /** Starts items while the window has room, until every started item has its outcome. */
   async function runWindow(): Promise<void> {
     await waitForNotBefore();
+    await askWorkerApprovalPolicy();
     await waitForApproval();
     for (;;) {
       setCurrentDetails(progressDetails(view()));
@@ -302,9 +304,21 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     state.notBeforePassed = true;
   }
 
-  /** Four-eyes: a batch whose client found a currency's total above its threshold pays nothing until approved. */
+  /**
+   * Four-eyes on the worker's side: the worker's thresholds, not the starter's claim, decide whether a batch needs
+   * approval. Asked once, in the first run of a batch (not a retry), before anything starts; the answer is in
+   * history and travels in the state. Batches started before this asked nothing (patch `worker-approval-policy`).
+   */
+  async function askWorkerApprovalPolicy(): Promise<void> {
+    if (input.state !== undefined || input.retry !== undefined || state.cancelled) return;
+    if (!patched('worker-approval-policy')) return;
+    const policy = await pageReads.batchApprovalPolicy({ batchId, pageCount: source.pageCount });
+    if (policy.reason !== undefined) state.approvalRequired = { reason: policy.reason };
+  }
+
+  /** Four-eyes: a batch whose currency total is above the worker's (or its client's) threshold pays nothing until approved. */
   async function waitForApproval(): Promise<void> {
-    if (!input.approval || state.approval || state.cancelled) return;
+    if (!approvalGate(input, state).approval || state.approval || state.cancelled) return;
     state.approvalDeadline ??= new Date(Date.now() + options.approvalTimeoutMs).toISOString();
     setCurrentDetails(progressDetails(view()));
     const waitMs = Math.max(1, Date.parse(state.approvalDeadline) - Date.now());

@@ -20,7 +20,10 @@ import {
 let env: BatchStack;
 let payouts: PayoutsClient;
 beforeAll(async () => {
-  env = await startBatchStack('batch-approval');
+  // The worker's own limits (BATCH_APPROVAL_THRESHOLDS, PAYOUT_MAX_AMOUNTS): they hold whoever starts a batch.
+  env = await startBatchStack('batch-approval', {
+    limits: { approvalThresholds: { RUB: 100_000 }, maxAmounts: { RUB: 1_000_000 } },
+  });
   // 1 000.00 RUB: two items of 1 500.00 RUB need approval.
   payouts = new PayoutsClient({
     client: env.stack.conns.client,
@@ -44,7 +47,12 @@ async function submitGated(options: { approvalTimeoutMs?: number } = {}) {
     options,
   });
   expect(submission.approval?.reason).toBe('RUB total 3 000.00 RUB is above the 1 000.00 RUB threshold');
-  const waiting = await progressUntil(payouts, batchId, (view) => view.state === 'awaiting_approval');
+  // The deadline is set once the worker's own check has run and the batch waits.
+  const waiting = await progressUntil(
+    payouts,
+    batchId,
+    (view) => view.state === 'awaiting_approval' && view.approval?.deadline !== undefined,
+  );
   expect(waiting).toMatchObject({
     submittedBy: 'alice',
     started: 0,
@@ -108,6 +116,30 @@ test('a batch under every threshold needs no approval', async () => {
   expect(submission.approval).toBeUndefined();
   expect((await payouts.waitForBatch(batchId)).counts.succeeded).toBe(1);
   await expect(payouts.approveBatch(batchId, 'bob')).rejects.toBeInstanceOf(BatchStateError);
+});
+
+test("a client that computes no approval still waits for the worker's: its thresholds apply to every batch", async () => {
+  const batchId = uniqueId('unclaimed');
+  const items = [ecommpayItem(testCards.visa.pan), ecommpayItem(testCards.mastercard.pan)];
+  // env.payouts has no thresholds: it starts the batch claiming no approval is needed.
+  const submission = await env.payouts.submitBatch({ batchId, items, childTimings: batchChildTimings });
+  expect(submission.approval).toBeUndefined();
+  const waiting = await progressUntil(env.payouts, batchId, (view) => view.state === 'awaiting_approval', 15_000);
+  expect(waiting.approval?.reason).toBe('RUB total 3 000.00 RUB is above the 1 000.00 RUB threshold');
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  expect(sentToProvider(items)).toBe(0);
+  await env.payouts.rejectBatch(batchId, 'carol', 'not ours');
+  expect((await env.payouts.waitForBatch(batchId)).counts).toMatchObject({ succeeded: 0, cancelled: 2 });
+  expect(sentToProvider(items)).toBe(0);
+});
+
+test("a single payout above the worker's cap is rejected, naming the cap, and never sent", async () => {
+  const request = ecommpayItem(testCards.visa.pan, { amount: 1_500_000 });
+  const handle = await env.stack.start(request);
+  const outcome = await handle.result();
+  expect(outcome.status).toBe('rejected');
+  expect(JSON.stringify(outcome)).toContain('15 000.00 RUB is above the 10 000.00 RUB cap for a single payout');
+  expect(sentToProvider([request])).toBe(0);
 });
 
 function cli(args: string[]): Promise<CliRun> {
