@@ -44,6 +44,8 @@ export interface BatchActivityDeps {
 /** What the worker requires of a batch before it pays: a reason when its thresholds ask for approval. */
 export interface BatchApprovalPolicy {
   reason?: string;
+  /** The Temporal client identity that started the batch, as its history records it (never the input's claim). */
+  submittedBy?: string;
 }
 
 export interface BatchReportFile {
@@ -64,6 +66,13 @@ function builtOrUndefined(providers: ProviderRegistry, name: ProviderName): Payo
     log.warn('provider not available for the balance check', { provider: name, error: String(error) });
     return undefined;
   }
+}
+
+/** The workflow run this activity works for. */
+function callingExecution(): { workflowId: string; runId: string } {
+  const execution = Context.current().info.workflowExecution;
+  if (!execution) throw ApplicationFailure.nonRetryable('called outside a workflow', 'NoWorkflow');
+  return execution;
 }
 
 export function createBatchActivities(deps: BatchActivityDeps = {}) {
@@ -92,9 +101,23 @@ export function createBatchActivities(deps: BatchActivityDeps = {}) {
      * its pages (what will be paid, not what the starter claimed), against this worker's thresholds. Called
      * before the first start, while the pages still hold every item.
      */
-    async batchApprovalPolicy({ batchId, pageCount }: { batchId: string; pageCount: number }) {
+    async batchApprovalPolicy({
+      batchId,
+      pageCount,
+    }: {
+      batchId: string;
+      pageCount: number;
+    }): Promise<BatchApprovalPolicy> {
+      const workflowExecution = callingExecution();
+      const history = await temporal().workflowService.getWorkflowExecutionHistory({
+        namespace: temporal().options.namespace,
+        execution: workflowExecution,
+        maximumPageSize: 1,
+      });
+      const identity = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.identity ?? '';
+      const submitter = identity === '' ? {} : { submittedBy: identity };
       const thresholds = deps.approvalThresholds ?? {};
-      if (Object.keys(thresholds).length === 0) return {} satisfies BatchApprovalPolicy;
+      if (Object.keys(thresholds).length === 0) return submitter;
       const totals: ProviderAmounts = {};
       const pages = Array.from({ length: pageCount }, (_, page) => page);
       await mapLimit(pages, callsAtOnce, async (page) => {
@@ -110,7 +133,23 @@ export function createBatchActivities(deps: BatchActivityDeps = {}) {
         }
       });
       const reason = approvalReason(totals, thresholds);
-      return (reason ? { reason } : {}) satisfies BatchApprovalPolicy;
+      return { ...submitter, ...(reason ? { reason } : {}) };
+    },
+
+    /**
+     * The Temporal client identity that sent an update to this workflow, as the server recorded it when the update
+     * was accepted (the update's `meta.identity` in history). The approve and reject handlers ask it: a workflow's
+     * own code is not given the caller's identity.
+     */
+    async updateCallerIdentity({ updateId }: { updateId: string }): Promise<string> {
+      const workflowExecution = callingExecution();
+      const handle = temporal().workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId);
+      const history = await handle.fetchHistory();
+      for (const event of history.events ?? []) {
+        const accepted = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta;
+        if (accepted?.updateId === updateId) return accepted.identity ?? '';
+      }
+      throw ApplicationFailure.retryable(`update ${updateId} is not in the history yet`, 'UpdateNotAccepted');
     },
 
     /** Outcomes of the given payouts that have one; the others are asked again later. */

@@ -43,13 +43,18 @@ export function approvalReason(
  */
 export function approvalGate(
   input: Pick<BatchWorkflowInput, 'batchId' | 'approval' | 'submittedBy'>,
-  state: Pick<BatchRunState, 'approvalRequired'>,
+  state: Pick<BatchRunState, 'approvalRequired' | 'submittedBy'>,
 ): Pick<BatchWorkflowInput, 'batchId' | 'approval' | 'submittedBy'> {
   const approval = state.approvalRequired ?? input.approval;
-  return { ...input, ...(approval ? { approval } : {}) };
+  const submittedBy = state.submittedBy ?? input.submittedBy;
+  return {
+    ...input,
+    ...(approval ? { approval } : {}),
+    ...(submittedBy !== undefined ? { submittedBy } : {}),
+  };
 }
 
-/** The same person, however the name was typed. */
+/** The same person, however the name was typed (client identities compare the same way). */
 const samePerson = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 function settledMessage(batchId: string, settled: ApprovalDecision): string {

@@ -10,10 +10,12 @@
 import {
   ActivityFailure,
   allHandlersFinished,
+  ApplicationFailure,
   CancellationScope,
   ChildWorkflowCancellationType,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   getExternalWorkflowHandle,
   isCancellation,
   log,
@@ -218,14 +220,41 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     },
     { validator: (_request: BatchControlRequest) => refuseWhenClosed() },
   );
+  /** A decision whose caller's identity is being read: a second one waits its turn (refused, then retried). */
+  let deciding = false;
   const validateApproval = (kind: 'approve' | 'reject') => (request: BatchApprovalRequest) => {
-    const refusal = approvalRefusal(approvalGate(input, state), state, kind, request);
+    if (deciding) throw new Error(`batch ${batchId}: another approval decision is being recorded; try again`);
+    // `by` is not read: the handler names the decider by the client identity in history (validators run only
+    // live, where patch `approver-identity` always holds), and checks the submitter rule again with it.
+    const refusal = approvalRefusal(approvalGate(input, state), state, kind, { ...request, by: '-' });
     if (refusal) throw new Error(refusal);
     refuseWhenClosed();
   };
+  /**
+   * Who decides: the Temporal client identity that sent this update, as history records it (the activity reads
+   * the update's acceptance). Batches and decisions from before patch `approver-identity` use the request's `by`.
+   */
+  async function decider(request: BatchApprovalRequest): Promise<string> {
+    if (!patched('approver-identity')) return request.by;
+    deciding = true;
+    try {
+      const identity = await pageReads.updateCallerIdentity({ updateId: currentUpdateInfo()?.id ?? '' });
+      if (identity.trim() === '') throw ApplicationFailure.nonRetryable('the client sent no identity', 'NoIdentity');
+      return identity;
+    } finally {
+      deciding = false;
+    }
+  }
+  /** The checks again, now with the recorded identity; a refusal fails the update and changes nothing. */
+  const recheck = (kind: 'approve' | 'reject', request: BatchApprovalRequest) => {
+    const refusal = approvalRefusal(approvalGate(input, state), state, kind, request);
+    if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ApprovalRefused');
+  };
   setHandler(
     approveBatchUpdate,
-    ({ by }: BatchApprovalRequest) => {
+    async (request: BatchApprovalRequest) => {
+      const by = await decider(request);
+      recheck('approve', { ...request, by });
       approve(state, by, now());
       changes++;
       return view();
@@ -234,8 +263,10 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
   );
   setHandler(
     rejectBatchUpdate,
-    ({ by, reason }: BatchApprovalRequest) => {
-      refuseApproval(state, { decision: 'rejected', by, at: now(), reason: reason?.trim() ?? '' });
+    async (request: BatchApprovalRequest) => {
+      const by = await decider(request);
+      recheck('reject', { ...request, by });
+      refuseApproval(state, { decision: 'rejected', by, at: now(), reason: request.reason?.trim() ?? '' });
       changes++;
       return view();
     },
@@ -314,6 +345,7 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     if (!patched('worker-approval-policy')) return;
     const policy = await pageReads.batchApprovalPolicy({ batchId, pageCount: source.pageCount });
     if (policy.reason !== undefined) state.approvalRequired = { reason: policy.reason };
+    if (policy.submittedBy !== undefined) state.submittedBy = policy.submittedBy;
   }
 
   /** Four-eyes: a batch whose currency total is above the worker's (or its client's) threshold pays nothing until approved. */
