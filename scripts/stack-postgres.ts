@@ -17,7 +17,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ensureDevelopmentKey } from '../src/codec/from-config.js';
+import { configuredCodecKeys, ensureDevelopmentKey } from '../src/codec/from-config.js';
 import { config } from '../src/config.js';
 import { PortTakenError, stopProcess } from '../src/devstack/dev-server.js';
 import { portInUse, waitFor } from '../src/devstack/ports.js';
@@ -291,7 +291,7 @@ async function startServices(address: string, dataDir: string): Promise<string[]
 
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
-    CODEC_KEYS: cfg.CODEC_KEYS ?? (await ensureDevelopmentKey(dataDir, say)),
+    CODEC_KEYS: (await configuredCodecKeys(cfg)) ?? (await ensureDevelopmentKey(dataDir, say)),
     CARD_FINGERPRINT_KEY: await cardFingerprintKey(cfg, dataDir, say),
   };
   const providers = await sandboxedProviders(cfg, sandboxUrl, relayUrl);

@@ -10,7 +10,7 @@ import { PortTakenError, startDevServer, stopProcess, type DevServer } from '../
 import { portInUse, waitFor } from '../src/devstack/ports.js';
 import { cardFingerprintKey, sandboxedProviders, sandboxWebhookKeyFile } from '../src/devstack/local-services.js';
 import { ensureTemporalCli } from '../src/devstack/temporal-cli.js';
-import { codecFromConfig, ensureDevelopmentKey } from '../src/codec/index.js';
+import { codecFromConfig, configuredCodecKeys, ensureDevelopmentKey } from '../src/codec/index.js';
 
 const say = (line: string) => console.log(`[start] ${line}`);
 const tsx = path.resolve('node_modules/.bin/tsx');
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   say(`Temporal CLI ${cli.version} (${cli.source}: ${cli.path})`);
 
   // One payload key for every process of the stack; checked here so a bad one stops the start at once.
-  const codecKeys = cfg.CODEC_KEYS ?? (await ensureDevelopmentKey(dataDir, say));
+  const codecKeys = (await configuredCodecKeys(cfg)) ?? (await ensureDevelopmentKey(dataDir, say));
   await codecFromConfig(parseConfig({ ...process.env, CODEC_KEYS: codecKeys }));
   const codecUrl = `http://localhost:${cfg.CODEC_SERVER_PORT}`;
 

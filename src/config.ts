@@ -163,6 +163,8 @@ export const configSchema = z.object({
     .superRefine((text, ctx) => {
       for (const message of text === undefined ? [] : codecKeyProblems(text)) ctx.addIssue({ code: 'custom', message });
     }),
+  /** A file holding the CODEC_KEYS value (a mounted secret; the local stack's development key); CODEC_KEYS wins. */
+  CODEC_KEYS_FILE: z.string().min(1).optional(),
   /** The key new payloads are encrypted with; defaults to the last one listed in CODEC_KEYS. */
   CODEC_ACTIVE_KEY_ID: z.string().regex(codecKeyIdPattern, 'must be a key id listed in CODEC_KEYS').optional(),
   /** Loopback by default: the codec server hands out decrypted (masked) data. */

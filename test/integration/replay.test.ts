@@ -7,7 +7,11 @@ import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { generateCodecKeyEntry } from '../../src/codec/keys.js';
 import { historiesDir } from './replay-helpers.js';
+
+// The fixtures are unencrypted; the script still needs keys (no process invents its own).
+const env = { ...process.env, CODEC_KEYS: generateCodecKeyEntry('replay-test') };
 
 test('recorded payout histories replay without non-determinism', async () => {
   const files = (await readdir(historiesDir)).filter((file) => file.endsWith('.json'));
@@ -15,6 +19,7 @@ test('recorded payout histories replay without non-determinism', async () => {
   const tsx = path.resolve('node_modules/.bin/tsx');
   const { stdout } = await promisify(execFile)(tsx, ['scripts/replay-histories.ts', historiesDir], {
     maxBuffer: 16 * 1024 * 1024,
+    env,
   });
   expect(stdout).toContain(`replayed ${files.length} histories, 0 failed`);
 });
@@ -27,7 +32,7 @@ test('a history that no longer matches the code fails the replay', async () => {
     tsx,
     ['scripts/replay-histories.ts', path.join(historiesDir, files[0] ?? 'none')],
     {
-      env: { ...process.env, PAYOUTS_REPLAY_WORKFLOWS: path.resolve('test/integration/fixtures/smoke-workflows.ts') },
+      env: { ...env, PAYOUTS_REPLAY_WORKFLOWS: path.resolve('test/integration/fixtures/smoke-workflows.ts') },
     },
   );
   await expect(replay).rejects.toMatchObject({ code: 1 });
