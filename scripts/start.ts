@@ -8,7 +8,13 @@ import path from 'node:path';
 import { config, ConfigError, parseConfig } from '../src/config.js';
 import { PortTakenError, startDevServer, stopProcess, type DevServer } from '../src/devstack/dev-server.js';
 import { portInUse, waitFor } from '../src/devstack/ports.js';
-import { cardFingerprintKey, sandboxedProviders, sandboxWebhookKeyFile } from '../src/devstack/local-services.js';
+import {
+  cardFingerprintKey,
+  codecServerToken,
+  codecTokenFile,
+  sandboxedProviders,
+  sandboxWebhookKeyFile,
+} from '../src/devstack/local-services.js';
 import { ensureTemporalCli } from '../src/devstack/temporal-cli.js';
 import { codecFromConfig, configuredCodecKeys, ensureDevelopmentKey } from '../src/codec/index.js';
 
@@ -102,7 +108,9 @@ async function main(): Promise<void> {
     CODEC_KEYS: codecKeys,
     ...providers.env,
   };
-  startService('codec-server', 'src/codec/main.ts', env);
+  // Scripts and the Temporal CLI reach the codec server with this token; the local UI passes without it.
+  const codecToken = await codecServerToken(cfg, dataDir, say);
+  startService('codec-server', 'src/codec/main.ts', { ...env, CODEC_SERVER_TOKEN: codecToken });
   startService('relay', 'src/webhooks/main.ts', env);
   startService('worker', 'src/worker/main.ts', env);
   await waitFor('relay', () => portInUse(cfg.RELAY_PORT), 60_000);
@@ -118,6 +126,7 @@ async function main(): Promise<void> {
       `  worker health    http://localhost:${cfg.WORKER_HEALTH_PORT}/healthz (task queue ${cfg.PAYOUTS_TASK_QUEUE})`,
       `  webhook relay    ${relayUrl}/webhooks/ecommpay, ${relayUrl}/webhooks/rbkmoney (orphans: ${relayInternalUrl}/orphans)`,
       `  codec server     ${codecUrl} (the UI decodes through it; card numbers masked)`,
+      `                   CLI: --codec-endpoint ${codecUrl} --codec-auth "Bearer $(cat ${codecTokenFile(dataDir)})"`,
       `  sandbox          ${sandboxUrl} (ledger: ${sandboxUrl}/sandbox/ledger, faults: ${sandboxUrl}/sandbox/faults)`,
       ...providers.lines.map((line) => `  ${line}`),
       `  data             ${dataDir} (Temporal database: temporal.db, server log: temporal.log)`,

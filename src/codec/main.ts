@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     host: cfg.CODEC_SERVER_HOST,
     corsOrigins: cfg.CODEC_CORS_ORIGINS,
     ...(token ? { token } : {}),
+    admitBrowsersWithoutToken: cfg.PAYOUTS_ENV === 'development',
     logger,
   });
   logger.info(

@@ -32,6 +32,11 @@ export interface CodecServerOptions {
    * the allowed browser origins alone: a request without an Origin is refused.
    */
   token?: string;
+  /**
+   * Development only (`npm start`): the allowed UI origins pass without the token (the dev UI sends none), while
+   * scripts and the Temporal CLI still need it. Never in production.
+   */
+  admitBrowsersWithoutToken?: boolean;
   logger: Logger;
 }
 
@@ -132,7 +137,8 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     if (operation === undefined) return fail(404, 'not found');
     if (req.method !== 'POST') return fail(405, 'use POST', { allow: 'POST, OPTIONS' });
     // An Origin header is only the caller's word; without one (curl, a script) nothing but the token admits it.
-    if (token === undefined ? origin === undefined : !bearerMatches(req.headers.authorization, token)) {
+    const tokenNeeded = origin === undefined || (token !== undefined && !options.admitBrowsersWithoutToken);
+    if (tokenNeeded && (token === undefined || !bearerMatches(req.headers.authorization, token))) {
       const reason = token === undefined ? 'no CODEC_SERVER_TOKEN is configured' : 'a valid bearer token is required';
       return fail(401, reason, { 'www-authenticate': 'Bearer' });
     }

@@ -108,6 +108,27 @@ test('without a token configured, a request without an Origin (curl, a script) g
   }
 });
 
+test('in development a token may admit scripts while the local UI passes without one', async () => {
+  const dev = await startCodecServer({
+    codec,
+    port: 0,
+    corsOrigins: [uiOrigin],
+    token,
+    admitBrowsersWithoutToken: true,
+    logger: createLogger('codec-server-test', { level: 'silent' }),
+  });
+  try {
+    const body = await encrypted({ pan });
+    const call = (headers: Record<string, string>) =>
+      fetch(`${dev.url}/decode`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    expect((await call({ origin: uiOrigin })).status).toBe(200);
+    expect((await call({})).status).toBe(401);
+    expect((await call(auth)).status).toBe(200);
+  } finally {
+    await dev.close();
+  }
+});
+
 test('with PAYOUTS_ENV=production the codec server refuses to start without CODEC_SERVER_TOKEN', async () => {
   const port = await freePort();
   const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
