@@ -42,7 +42,9 @@ export function cliContext(out: Output): CliContext {
       return connected;
     },
     async close() {
-      if (connected) await (await connected).close();
+      // A connection that never came (a configuration error, already reported) has nothing to close.
+      const client = await connected?.catch(() => undefined);
+      await client?.close();
     },
   };
 }
