@@ -101,7 +101,11 @@ async function main(): Promise<void> {
     SANDBOX_ECOMMPAY_SECRET_KEY: secretKey,
     SANDBOX_ECOMMPAY_CALLBACK_URL: `${relayUrl}/webhooks/ecommpay`,
   });
-  startProcess('relay', 'src/webhooks/main.ts', { ...common, RELAY_PORT: String(relayPort) });
+  startProcess('relay', 'src/webhooks/main.ts', {
+    ...common,
+    RELAY_PORT: String(relayPort),
+    RELAY_INTERNAL_PORT: String(await freePort()),
+  });
   const workers = [
     {
       name: 'worker-1',

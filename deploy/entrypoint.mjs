@@ -24,7 +24,8 @@ export const services = {
   },
   relay: {
     main: 'dist/webhooks/main.js',
-    health: { portVariable: 'RELAY_PORT', defaultPort: 3001, path: '/healthz' },
+    // The internal port: the public one serves /webhooks/* only.
+    health: { portVariable: 'RELAY_INTERNAL_PORT', defaultPort: 3005, path: '/healthz' },
   },
   codec: {
     main: 'dist/codec/main.js',

@@ -17,7 +17,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ensureDevelopmentKey } from '../src/codec/from-config.js';
+import { configuredCodecKeys, ensureDevelopmentKey } from '../src/codec/from-config.js';
 import { config } from '../src/config.js';
 import { PortTakenError, stopProcess } from '../src/devstack/dev-server.js';
 import { portInUse, waitFor } from '../src/devstack/ports.js';
@@ -145,6 +145,7 @@ async function main(): Promise<void> {
   if (!temporalOnly) {
     ports.push(
       [cfg.RELAY_PORT, 'RELAY_PORT'],
+      [cfg.RELAY_INTERNAL_PORT, 'RELAY_INTERNAL_PORT'],
       [cfg.CODEC_SERVER_PORT, 'CODEC_SERVER_PORT'],
       [cfg.SANDBOX_PORT, 'SANDBOX_PORT'],
       [cfg.WORKER_HEALTH_PORT, 'WORKER_HEALTH_PORT'],
@@ -290,7 +291,7 @@ async function startServices(address: string, dataDir: string): Promise<string[]
 
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
-    CODEC_KEYS: cfg.CODEC_KEYS ?? (await ensureDevelopmentKey(dataDir, say)),
+    CODEC_KEYS: (await configuredCodecKeys(cfg)) ?? (await ensureDevelopmentKey(dataDir, say)),
     CARD_FINGERPRINT_KEY: await cardFingerprintKey(cfg, dataDir, say),
   };
   const providers = await sandboxedProviders(cfg, sandboxUrl, relayUrl);
@@ -305,6 +306,7 @@ async function startServices(address: string, dataDir: string): Promise<string[]
   return [
     `  worker health    http://localhost:${cfg.WORKER_HEALTH_PORT}/healthz (task queue ${cfg.PAYOUTS_TASK_QUEUE})`,
     `  webhook relay    ${relayUrl}/webhooks/ecommpay, ${relayUrl}/webhooks/rbkmoney`,
+    `                   (orphans, metrics: http://localhost:${cfg.RELAY_INTERNAL_PORT}/orphans, /metrics)`,
     `  codec server     http://localhost:${cfg.CODEC_SERVER_PORT}`,
     `  sandbox          ${sandboxUrl}`,
     ...lines,

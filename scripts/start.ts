@@ -8,9 +8,15 @@ import path from 'node:path';
 import { config, ConfigError, parseConfig } from '../src/config.js';
 import { PortTakenError, startDevServer, stopProcess, type DevServer } from '../src/devstack/dev-server.js';
 import { portInUse, waitFor } from '../src/devstack/ports.js';
-import { cardFingerprintKey, sandboxedProviders, sandboxWebhookKeyFile } from '../src/devstack/local-services.js';
+import {
+  cardFingerprintKey,
+  codecServerToken,
+  codecTokenFile,
+  sandboxedProviders,
+  sandboxWebhookKeyFile,
+} from '../src/devstack/local-services.js';
 import { ensureTemporalCli } from '../src/devstack/temporal-cli.js';
-import { codecFromConfig, ensureDevelopmentKey } from '../src/codec/index.js';
+import { codecFromConfig, configuredCodecKeys, ensureDevelopmentKey } from '../src/codec/index.js';
 
 const say = (line: string) => console.log(`[start] ${line}`);
 const tsx = path.resolve('node_modules/.bin/tsx');
@@ -56,6 +62,7 @@ async function main(): Promise<void> {
     [cfg.TEMPORAL_GRPC_PORT, 'TEMPORAL_GRPC_PORT'],
     [cfg.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT'],
     [cfg.RELAY_PORT, 'RELAY_PORT'],
+    [cfg.RELAY_INTERNAL_PORT, 'RELAY_INTERNAL_PORT'],
     [cfg.CODEC_SERVER_PORT, 'CODEC_SERVER_PORT'],
     [cfg.SANDBOX_PORT, 'SANDBOX_PORT'],
     [cfg.WORKER_HEALTH_PORT, 'WORKER_HEALTH_PORT'],
@@ -67,7 +74,7 @@ async function main(): Promise<void> {
   say(`Temporal CLI ${cli.version} (${cli.source}: ${cli.path})`);
 
   // One payload key for every process of the stack; checked here so a bad one stops the start at once.
-  const codecKeys = cfg.CODEC_KEYS ?? (await ensureDevelopmentKey(dataDir, say));
+  const codecKeys = (await configuredCodecKeys(cfg)) ?? (await ensureDevelopmentKey(dataDir, say));
   await codecFromConfig(parseConfig({ ...process.env, CODEC_KEYS: codecKeys }));
   const codecUrl = `http://localhost:${cfg.CODEC_SERVER_PORT}`;
 
@@ -81,6 +88,7 @@ async function main(): Promise<void> {
     logFile: path.join(dataDir, 'temporal.log'),
   });
   const relayUrl = `http://localhost:${cfg.RELAY_PORT}`;
+  const relayInternalUrl = `http://localhost:${cfg.RELAY_INTERNAL_PORT}`;
   const sandboxUrl = `http://localhost:${cfg.SANDBOX_PORT}`;
   // The sandbox signs RBKmoney webhooks with a key kept under DATA_DIR, so restarts keep the same public key.
   const webhookKeyFile = await sandboxWebhookKeyFile(dataDir, say);
@@ -100,7 +108,9 @@ async function main(): Promise<void> {
     CODEC_KEYS: codecKeys,
     ...providers.env,
   };
-  startService('codec-server', 'src/codec/main.ts', env);
+  // Scripts and the Temporal CLI reach the codec server with this token; the local UI passes without it.
+  const codecToken = await codecServerToken(cfg, dataDir, say);
+  startService('codec-server', 'src/codec/main.ts', { ...env, CODEC_SERVER_TOKEN: codecToken });
   startService('relay', 'src/webhooks/main.ts', env);
   startService('worker', 'src/worker/main.ts', env);
   await waitFor('relay', () => portInUse(cfg.RELAY_PORT), 60_000);
@@ -114,8 +124,9 @@ async function main(): Promise<void> {
       `  Temporal gRPC    ${devServer.address} (namespace ${devServer.namespace})`,
       `  Temporal UI      ${devServer.uiUrl}`,
       `  worker health    http://localhost:${cfg.WORKER_HEALTH_PORT}/healthz (task queue ${cfg.PAYOUTS_TASK_QUEUE})`,
-      `  webhook relay    ${relayUrl}/webhooks/ecommpay, ${relayUrl}/webhooks/rbkmoney (orphans: ${relayUrl}/orphans)`,
+      `  webhook relay    ${relayUrl}/webhooks/ecommpay, ${relayUrl}/webhooks/rbkmoney (orphans: ${relayInternalUrl}/orphans)`,
       `  codec server     ${codecUrl} (the UI decodes through it; card numbers masked)`,
+      `                   CLI: --codec-endpoint ${codecUrl} --codec-auth "Bearer $(cat ${codecTokenFile(dataDir)})"`,
       `  sandbox          ${sandboxUrl} (ledger: ${sandboxUrl}/sandbox/ledger, faults: ${sandboxUrl}/sandbox/faults)`,
       ...providers.lines.map((line) => `  ${line}`),
       `  data             ${dataDir} (Temporal database: temporal.db, server log: temporal.log)`,

@@ -91,14 +91,22 @@ export const configSchema = z.object({
 
   /**
    * Four-eyes approval: a batch whose total in a currency is above its threshold (minor units), e.g.
-   * `RUB=100000000,EUR=1000000`, pays nothing until someone other than its submitter approves it. Read by
-   * the client that submits (the CLI); currencies not listed need no approval.
+   * `RUB=100000000,EUR=1000000`, pays nothing until someone other than its submitter approves it. The worker's
+   * value holds for every batch, whoever started it; a client (the CLI) reads it too, to say so at submission.
+   * Currencies not listed need no approval.
    */
   BATCH_APPROVAL_THRESHOLDS: approvalThresholds.default({}),
+  /** The worker's cap on one payout per currency (minor units), e.g. `RUB=100000000`: above it, `rejected`. */
+  PAYOUT_MAX_AMOUNTS: approvalThresholds.default({}),
   /** Who the CLI acts for: recorded as a batch's submitter (default: the operating system's user name). */
   PAYOUTS_OPERATOR: z.string().trim().min(1).optional(),
 
+  /** The relay's public port: provider callbacks (`/webhooks/*`) only. */
   RELAY_PORT: port(3001),
+  /** The relay's internal port: `/orphans`, `/metrics`, `/healthz`; never published to the internet. */
+  RELAY_INTERNAL_PORT: port(3005),
+  /** Loopback by default; a container sets 0.0.0.0 so Prometheus on its private network can scrape it. */
+  RELAY_INTERNAL_HOST: z.string().min(1).default('127.0.0.1'),
   CODEC_SERVER_PORT: port(3002),
   SANDBOX_PORT: port(3003),
   WORKER_HEALTH_PORT: port(3004),
@@ -159,6 +167,8 @@ export const configSchema = z.object({
     .superRefine((text, ctx) => {
       for (const message of text === undefined ? [] : codecKeyProblems(text)) ctx.addIssue({ code: 'custom', message });
     }),
+  /** A file holding the CODEC_KEYS value (a mounted secret; the local stack's development key); CODEC_KEYS wins. */
+  CODEC_KEYS_FILE: z.string().min(1).optional(),
   /** The key new payloads are encrypted with; defaults to the last one listed in CODEC_KEYS. */
   CODEC_ACTIVE_KEY_ID: z.string().regex(codecKeyIdPattern, 'must be a key id listed in CODEC_KEYS').optional(),
   /**

@@ -141,7 +141,11 @@ export class ChaosStack {
         RBKMONEY_API_KEY: rbkmoneyApiKey,
         ...setupAsEnvironment(setup),
       };
-      group.start('relay', 'src/webhooks/main.ts', { ...common, RELAY_PORT: String(relayPort) });
+      group.start('relay', 'src/webhooks/main.ts', {
+        ...common,
+        RELAY_PORT: String(relayPort),
+        RELAY_INTERNAL_PORT: String(await freePort()),
+      });
       await bundled;
       say(`workflow bundle built in ${((Date.now() - bundleStarted) / 1000).toFixed(1)} s`);
       const stack = new ChaosStack(options, group, cli.path, serverPort, server, sandboxUrl, codecKeys, {

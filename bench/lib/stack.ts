@@ -264,7 +264,11 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       SANDBOX_CALLBACK_DELAY_MS: String(options.sandboxTiming?.callbackDelayMs ?? 0),
     });
     if (options.relay !== false)
-      startService('relay', 'src/webhooks/main.ts', { ...env, RELAY_PORT: String(relayPort) });
+      startService('relay', 'src/webhooks/main.ts', {
+        ...env,
+        RELAY_PORT: String(relayPort),
+        RELAY_INTERNAL_PORT: String(await freePort()),
+      });
     await waitFor('sandbox', () => portInUse(sandboxPort), 60_000);
     if (options.relay !== false) await waitFor('relay', () => portInUse(relayPort), 60_000);
 

@@ -25,6 +25,7 @@ import {
   pageItemsQuery,
   type ProviderAmounts,
 } from '../workflows/batch-definitions.js';
+import { approvalReason } from '../workflows/batch-gates.js';
 import { reportCsvHeader, reportCsvLine } from '../workflows/batch-report.js';
 import { cancelPayoutUpdate, payoutStatusQuery, payoutWorkflowId } from '../workflows/definitions.js';
 import { classified } from './failures.js';
@@ -36,6 +37,15 @@ export interface BatchActivityDeps {
   client?: Client;
   /** For the balance check; without it no balance is checked. */
   providers?: ProviderRegistry;
+  /** The worker's four-eyes thresholds (BATCH_APPROVAL_THRESHOLDS), applied to every batch; none by default. */
+  approvalThresholds?: Readonly<Record<string, number>>;
+}
+
+/** What the worker requires of a batch before it pays: a reason when its thresholds ask for approval. */
+export interface BatchApprovalPolicy {
+  reason?: string;
+  /** The Temporal client identity that started the batch, as its history records it (never the input's claim). */
+  submittedBy?: string;
 }
 
 export interface BatchReportFile {
@@ -58,6 +68,13 @@ function builtOrUndefined(providers: ProviderRegistry, name: ProviderName): Payo
   }
 }
 
+/** The workflow run this activity works for. */
+function callingExecution(): { workflowId: string; runId: string } {
+  const execution = Context.current().info.workflowExecution;
+  if (!execution) throw ApplicationFailure.nonRetryable('called outside a workflow', 'NoWorkflow');
+  return execution;
+}
+
 export function createBatchActivities(deps: BatchActivityDeps = {}) {
   const temporal = () => deps.client ?? Context.current().client;
   const reportsDir = () => deps.reportsDir ?? path.resolve(config().DATA_DIR, 'reports');
@@ -77,6 +94,62 @@ export function createBatchActivities(deps: BatchActivityDeps = {}) {
           'BatchPageUnreadable',
         );
       }
+    },
+
+    /**
+     * The worker's own four-eyes check, whoever started the batch: the batch's total per currency, summed from
+     * its pages (what will be paid, not what the starter claimed), against this worker's thresholds. Called
+     * before the first start, while the pages still hold every item.
+     */
+    async batchApprovalPolicy({
+      batchId,
+      pageCount,
+    }: {
+      batchId: string;
+      pageCount: number;
+    }): Promise<BatchApprovalPolicy> {
+      const workflowExecution = callingExecution();
+      const history = await temporal().workflowService.getWorkflowExecutionHistory({
+        namespace: temporal().options.namespace,
+        execution: workflowExecution,
+        maximumPageSize: 1,
+      });
+      const identity = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.identity ?? '';
+      const submitter = identity === '' ? {} : { submittedBy: identity };
+      const thresholds = deps.approvalThresholds ?? {};
+      if (Object.keys(thresholds).length === 0) return submitter;
+      const totals: ProviderAmounts = {};
+      const pages = Array.from({ length: pageCount }, (_, page) => page);
+      await mapLimit(pages, callsAtOnce, async (page) => {
+        const handle = temporal().workflow.getHandle(batchPageWorkflowId(batchId, page));
+        const items = await withRetries(
+          () => handle.query(pageItemsQuery),
+          (error) => !notFound(error),
+        );
+        for (const { request, duplicateOf } of items) {
+          if (duplicateOf !== undefined) continue;
+          const perCurrency = (totals[request.provider] ??= {});
+          perCurrency[request.currency] = (perCurrency[request.currency] ?? 0) + request.amount;
+        }
+      });
+      const reason = approvalReason(totals, thresholds);
+      return { ...submitter, ...(reason ? { reason } : {}) };
+    },
+
+    /**
+     * The Temporal client identity that sent an update to this workflow, as the server recorded it when the update
+     * was accepted (the update's `meta.identity` in history). The approve and reject handlers ask it: a workflow's
+     * own code is not given the caller's identity.
+     */
+    async updateCallerIdentity({ updateId }: { updateId: string }): Promise<string> {
+      const workflowExecution = callingExecution();
+      const handle = temporal().workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId);
+      const history = await handle.fetchHistory();
+      for (const event of history.events ?? []) {
+        const accepted = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta;
+        if (accepted?.updateId === updateId) return accepted.identity ?? '';
+      }
+      throw ApplicationFailure.retryable(`update ${updateId} is not in the history yet`, 'UpdateNotAccepted');
     },
 
     /** Outcomes of the given payouts that have one; the others are asked again later. */

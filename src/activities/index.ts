@@ -21,12 +21,29 @@ export interface ActivityDeps {
   merchantNotifications?: MerchantNotificationSettings;
   /** CARD_FINGERPRINT_KEY (cardFingerprintKeyOf); read from the environment when not given. */
   cardFingerprintKey?: string;
+  /** The worker's own limits, applied whoever started the workflow; none by default. */
+  limits?: WorkerLimits;
+}
+
+/** Per currency, minor units (BATCH_APPROVAL_THRESHOLDS, PAYOUT_MAX_AMOUNTS). */
+export interface WorkerLimits {
+  /** A batch whose total in a currency is above this waits for a second person's approval. */
+  approvalThresholds?: Readonly<Record<string, number>>;
+  /** A single payout above this is rejected, never sent. */
+  maxAmounts?: Readonly<Record<string, number>>;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createPayoutActivities(deps.providers, { merchantNotifications: deps.merchantNotifications !== undefined }),
-    ...createBatchActivities({ client: deps.client, providers: deps.providers }),
+    ...createPayoutActivities(deps.providers, {
+      merchantNotifications: deps.merchantNotifications !== undefined,
+      ...(deps.limits?.maxAmounts ? { maxAmounts: deps.limits.maxAmounts } : {}),
+    }),
+    ...createBatchActivities({
+      client: deps.client,
+      providers: deps.providers,
+      ...(deps.limits?.approvalThresholds ? { approvalThresholds: deps.limits.approvalThresholds } : {}),
+    }),
     ...createBatchRetryActivities({
       providers: deps.providers,
       cardFingerprintKey: deps.cardFingerprintKey ?? cardFingerprintKeyFromEnv(),

@@ -2,6 +2,7 @@
  * The activities a PayoutWorkflow drives: thin calls into the provider contract. Every error leaves through
  * classified(), so the workflow sees typed ApplicationFailures (failures.ts) and nothing provider-specific.
  */
+import { formatMoney } from '../domain/currency.js';
 import { payoutRequestSchemaFor, type PayoutRequest, type ProviderName } from '../domain/payout-request.js';
 import type { ProviderStatus, StatusLookup, SubmitResult, ValidationProblem } from '../providers/contract.js';
 import { SystemicProviderError } from '../providers/errors.js';
@@ -35,6 +36,22 @@ export interface PayoutPreparation {
 
 export interface PayoutActivityOptions {
   merchantNotifications: boolean;
+  /** The worker's cap on one payout per currency (PAYOUT_MAX_AMOUNTS); currencies not listed have none. */
+  maxAmounts?: Readonly<Record<string, number>>;
+}
+
+/** The problem of a payout above the worker's cap for its currency, if it is. */
+export function capProblem(
+  request: Pick<PayoutRequest, 'amount' | 'currency'>,
+  maxAmounts: Readonly<Record<string, number>> = {},
+): ValidationProblem | undefined {
+  const cap = maxAmounts[request.currency];
+  if (cap === undefined || request.amount <= cap) return undefined;
+  const amount = formatMoney(request.amount, request.currency);
+  return {
+    path: 'amount',
+    reason: `${amount} is above the ${formatMoney(cap, request.currency)} cap for a single payout (PAYOUT_MAX_AMOUNTS)`,
+  };
 }
 
 export function createPayoutActivities(providers: ProviderRegistry, options: PayoutActivityOptions) {
@@ -44,7 +61,9 @@ export function createPayoutActivities(providers: ProviderRegistry, options: Pay
     if (!parsed.success) {
       return parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), reason: issue.message }));
     }
-    return classified(async () => providers.get(parsed.data.provider).validate(parsed.data));
+    const cap = capProblem(parsed.data, options.maxAmounts);
+    const problems = await classified(async () => providers.get(parsed.data.provider).validate(parsed.data));
+    return cap ? [cap, ...problems] : problems;
   };
   return {
     /** Kept for payouts started before preparePayout existed (their histories call it). */

@@ -18,6 +18,7 @@ import {
   batchWorkflowId,
   type ProviderAmounts,
 } from '../workflows/batch-definitions.js';
+import { approvalReason } from '../workflows/batch-gates.js';
 import { batchOptionsSchema } from '../workflows/batch-schemas.js';
 import { batchIdSearchAttribute } from '../workflows/definitions.js';
 import type { PayoutTimings } from '../workflows/payout.js';
@@ -216,26 +217,6 @@ export function batchTotals(items: readonly BatchItem[]): ProviderAmounts {
   return totals;
 }
 
-/** Why the batch needs four-eyes approval (a currency's total, all providers together, above its threshold). */
-export function approvalReason(
-  totals: ProviderAmounts,
-  thresholds: Readonly<Record<string, number>>,
-): string | undefined {
-  const perCurrency = new Map<string, number>();
-  for (const amounts of Object.values(totals)) {
-    for (const [currency, amount] of Object.entries(amounts ?? {})) {
-      perCurrency.set(currency, (perCurrency.get(currency) ?? 0) + amount);
-    }
-  }
-  const above = [...perCurrency]
-    .filter(([currency, total]) => thresholds[currency] !== undefined && total > (thresholds[currency] ?? 0))
-    .map(
-      ([currency, total]) =>
-        `${currency} total ${formatMoney(total, currency)} is above the ${formatMoney(thresholds[currency] ?? 0, currency)} threshold`,
-    );
-  return above.length > 0 ? above.join('; ') : undefined;
-}
-
 /** The operating system's user name, or "unknown" where there is none (some containers). */
 export function defaultSubmitter(): string {
   try {
@@ -253,3 +234,6 @@ export function batchSummary(batchId: string, requests: readonly PayoutRequest[]
   const summary = `batch ${batchId}: ${requests.length} payouts, ${money}`;
   return summary.length > maxSummaryLength ? `${summary.slice(0, maxSummaryLength - 1)}…` : summary;
 }
+
+/** Re-exported: the client and the worker compute the requirement alike (src/workflows/batch-gates.ts). */
+export { approvalReason };

@@ -6,9 +6,8 @@ import { cardFingerprintKeyOf } from '../config.js';
 import type { ProviderName } from '../domain/payout-request.js';
 import { batchWorkflowId, type BatchProgress } from '../workflows/batch-definitions.js';
 import { formatOfFile, isProviderName, parseBatchFile, repeatedPayoutIds } from './batch-file.js';
-import { defaultSubmitter } from './batch-submission.js';
 import { registerRetryDeclinedCommand } from './cli-batch-retry.js';
-import { type CliContext, exitCodes, uiLink } from './cli-context.js';
+import { type CliContext, exitCodes, operatorIdentity, uiLink } from './cli-context.js';
 import { describeBatch, paidAmounts, progressLine, statusCounts } from './cli-progress.js';
 import { BatchValidationError, describeItemProblem } from './errors.js';
 import { providerValidator } from './provider-validation.js';
@@ -54,7 +53,6 @@ interface SubmitOptions {
   notBefore?: string;
   stopAfter?: number;
   wait?: boolean;
-  submittedBy?: string;
 }
 
 async function submit(ctx: CliContext, file: string, options: SubmitOptions): Promise<number> {
@@ -92,7 +90,7 @@ async function submit(ctx: CliContext, file: string, options: SubmitOptions): Pr
         ...(options.stopAfter ? { stopAfterConsecutiveSystemicFailures: options.stopAfter } : {}),
       },
       ...(options.notBefore ? { notBefore: options.notBefore } : {}),
-      submittedBy: options.submittedBy ?? ctx.cfg.PAYOUTS_OPERATOR ?? defaultSubmitter(),
+      submittedBy: operatorIdentity(ctx.cfg),
     });
   } catch (error) {
     if (!(error instanceof BatchValidationError)) throw error;
@@ -107,7 +105,7 @@ async function submit(ctx: CliContext, file: string, options: SubmitOptions): Pr
   out.print(`  ${uiLink(ctx.cfg, submission.workflowId)}`);
   if (submission.approval) {
     out.print(`  needs approval: ${submission.approval.reason}; nothing is paid until someone other than`);
-    out.print(`  ${submission.submittedBy} runs: payouts batch approve ${batchId} --by NAME`);
+    out.print(`  ${submission.submittedBy} runs, as their own PAYOUTS_OPERATOR: payouts batch approve ${batchId}`);
   }
   if (!options.wait) {
     out.print(`  follow it: payouts batch status ${batchId}`);
@@ -146,7 +144,7 @@ export function approvalLines(view: BatchProgress): string[] {
     `  submitted by ${view.submittedBy ?? 'unknown'}; needs approval: ${approval.reason}`,
     decision
       ? `  ${decision.decision} by ${decision.by} at ${decision.at}${decision.reason ? `: ${decision.reason}` : ''}`
-      : `  waiting for approval${approval.deadline ? ` until ${approval.deadline}` : ''}: payouts batch approve ${view.batchId} --by NAME`,
+      : `  waiting for approval${approval.deadline ? ` until ${approval.deadline}` : ''}: payouts batch approve ${view.batchId}`,
   ];
 }
 
@@ -168,7 +166,6 @@ export function registerBatchCommands(program: Command, run: Run): void {
     .option('--not-before <time>', 'start no payout before this time (ISO 8601)', instantOption)
     .option('--stop-after <n>', 'pause after this many systemic failures in a row (default 10)', positiveInteger)
     .option('--wait', 'show progress until the batch finishes; exit 1 unless every item succeeded')
-    .option('--submitted-by <name>', 'who submits (default: PAYOUTS_OPERATOR, else the OS user); may not approve it')
     .action((file: string, options: SubmitOptions) => run((ctx) => submit(ctx, file, options)));
 
   batch
@@ -214,11 +211,11 @@ export function registerBatchCommands(program: Command, run: Run): void {
     .command('approve')
     .description('let a batch that waits for approval pay (someone other than its submitter)')
     .argument('<batchId>')
-    .requiredOption('--by <name>', 'who approves')
     .option('--json', 'the progress view as JSON')
-    .action((batchId: string, options: { by: string; json?: boolean }) =>
+    .action((batchId: string, options: { json?: boolean }) =>
       run(async (ctx) => {
-        printView(ctx, await (await ctx.client()).approveBatch(batchId, options.by), options.json);
+        // The approver is this CLI's Temporal identity (PAYOUTS_OPERATOR, else the OS user), as history records it.
+        printView(ctx, await (await ctx.client()).approveBatch(batchId), options.json);
         return exitCodes.ok;
       }),
     );
@@ -227,12 +224,11 @@ export function registerBatchCommands(program: Command, run: Run): void {
     .command('reject')
     .description('end a batch that waits for approval unpaid, with the reason')
     .argument('<batchId>')
-    .requiredOption('--by <name>', 'who rejects')
     .requiredOption('--reason <text>', 'shown in the status, the result and the report')
     .option('--json', 'the progress view as JSON')
-    .action((batchId: string, options: { by: string; reason: string; json?: boolean }) =>
+    .action((batchId: string, options: { reason: string; json?: boolean }) =>
       run(async (ctx) => {
-        printView(ctx, await (await ctx.client()).rejectBatch(batchId, options.by, options.reason), options.json);
+        printView(ctx, await (await ctx.client()).rejectBatch(batchId, undefined, options.reason), options.json);
         return exitCodes.ok;
       }),
     );

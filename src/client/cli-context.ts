@@ -2,6 +2,7 @@
 import { codecFromConfig, payoutsDataConverter } from '../codec/index.js';
 import { cardFingerprintKeyOf, type Config, config, providerTaskQueues } from '../config.js';
 import { temporalConnectionOptions } from '../temporal-connection.js';
+import { defaultSubmitter } from './batch-submission.js';
 import type { Output } from './cli-output.js';
 import { PayoutsClient } from './payouts-client.js';
 
@@ -34,6 +35,7 @@ export function cliContext(out: Output): CliContext {
           taskQueue: cfg.PAYOUTS_TASK_QUEUE,
           providerTaskQueues: providerTaskQueues(cfg),
           approvalThresholds: cfg.BATCH_APPROVAL_THRESHOLDS,
+          identity: operatorIdentity(cfg),
           dataConverter: payoutsDataConverter(codec),
           cardFingerprintKey: cardFingerprintKeyOf(cfg),
         }),
@@ -41,9 +43,16 @@ export function cliContext(out: Output): CliContext {
       return connected;
     },
     async close() {
-      if (connected) await (await connected).close();
+      // A connection that never came (a configuration error, already reported) has nothing to close.
+      const client = await connected?.catch(() => undefined);
+      await client?.close();
     },
   };
+}
+
+/** Who the CLI acts for: its Temporal client identity, recorded in history as a batch's submitter or approver. */
+export function operatorIdentity(cfg: Config): string {
+  return cfg.PAYOUTS_OPERATOR ?? defaultSubmitter();
 }
 
 /** The Temporal UI page of a workflow, on the host of TEMPORAL_ADDRESS and TEMPORAL_UI_PORT. */

@@ -143,6 +143,11 @@ export class PayoutsClient {
       dataConverter?: DataConverter;
       /** TLS, mTLS or an API key (Temporal Cloud); see temporalConnectionOptions in src/temporal-connection.ts. */
       connection?: Omit<ConnectionOptions, 'address'>;
+      /**
+       * The Temporal client identity, recorded in history with every start and update: a batch's submitter and
+       * approver are these identities (the CLI: PAYOUTS_OPERATOR, else the OS user). The SDK's `pid@host` by default.
+       */
+      identity?: string;
     } & Omit<PayoutsClientOptions, 'client'> = {},
   ): Promise<PayoutsClient> {
     const connection = await Connection.connect({
@@ -153,8 +158,14 @@ export class PayoutsClient {
       connection,
       namespace: options.namespace ?? 'default',
       dataConverter: options.dataConverter ?? payoutsDataConverter(await codecFromEnvironment()),
+      ...(options.identity ? { identity: options.identity } : {}),
     });
     return new PayoutsClient({ ...options, client });
+  }
+
+  /** This client's Temporal identity: the one workers record as a batch's submitter or approver. */
+  get identity(): string {
+    return this.temporal.options.identity;
   }
 
   async close(): Promise<void> {
@@ -292,16 +303,19 @@ export class PayoutsClient {
 
   /**
    * Approves a batch that waits for approval (four-eyes), so it starts paying. Throws BatchStateError when the
-   * approver submitted it, it was already approved or rejected, it needs no approval, or it has ended.
+   * approver submitted it, it was already approved or rejected, it needs no approval, or it has ended. The worker
+   * names the approver by this client's Temporal identity as history records it; `by` is read only by workers
+   * from before that rule.
    * @example
-   * await payouts.approveBatch('march-sellers', 'bob');
+   * await payouts.approveBatch('march-sellers');
    */
-  async approveBatch(batchId: string, by: string): Promise<BatchProgress> {
+  async approveBatch(batchId: string, by: string = this.identity): Promise<BatchProgress> {
     return this.controlBatch(batchId, (handle) => handle.executeUpdate(approveBatchUpdate, { args: [{ by }] }));
   }
 
   /** Rejects a batch that waits for approval: it ends paying nothing, every item reported with the reason. */
-  async rejectBatch(batchId: string, by: string, reason: string): Promise<BatchProgress> {
+  async rejectBatch(batchId: string, by: string | undefined, reason: string): Promise<BatchProgress> {
+    by ??= this.identity;
     return this.controlBatch(batchId, (handle) => handle.executeUpdate(rejectBatchUpdate, { args: [{ by, reason }] }));
   }
 

@@ -5,19 +5,21 @@
 import { config, ConfigError } from '../config.js';
 import { createLogger } from '../logging.js';
 import { codecFromConfig } from './from-config.js';
-import { startCodecServer } from './server.js';
+import { codecServerToken, startCodecServer } from './server.js';
 
 const logger = createLogger('codec-server');
 
 async function main(): Promise<void> {
   const cfg = config();
+  const token = codecServerToken(cfg);
   const codec = await codecFromConfig(cfg, { allowDevelopmentKey: true, warn: (line) => logger.warn(line) });
   const server = await startCodecServer({
     codec,
     port: cfg.CODEC_SERVER_PORT,
     host: cfg.CODEC_SERVER_HOST,
     corsOrigins: cfg.CODEC_CORS_ORIGINS,
-    ...(cfg.CODEC_SERVER_TOKEN ? { token: cfg.CODEC_SERVER_TOKEN } : {}),
+    ...(token ? { token } : {}),
+    admitBrowsersWithoutToken: cfg.PAYOUTS_ENV === 'development',
     logger,
   });
   logger.info(
@@ -26,7 +28,7 @@ async function main(): Promise<void> {
       keyIds: codec.keyIds,
       activeKeyId: codec.activeKeyId,
       corsOrigins: cfg.CODEC_CORS_ORIGINS,
-      tokenRequired: cfg.CODEC_SERVER_TOKEN !== undefined,
+      tokenRequired: token !== undefined,
     },
     'codec server listening',
   );

@@ -4,13 +4,16 @@
  *   POST …/encode  encrypt (what the UI sends as signal, query or update input)
  *   GET  /healthz
  * Only the last path segment counts, so `/{namespace}/decode` works for the CLI's endpoint templating.
- * CORS admits the configured UI origins only; with a token set, /encode and /decode need `Bearer <token>`.
+ * CORS admits the configured UI origins only. /encode and /decode need `Bearer <token>` when a token is set, and
+ * always from a caller without an Origin (not a browser): such a caller is refused outright when no token is set.
+ * Production requires a token (codecServerToken).
  * Payload contents never reach a log.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from 'pino';
+import { type Config, ConfigError } from '../config.js';
 import { PayloadDecryptionError } from './errors.js';
 import { maskPayload } from './masking.js';
 import { payloadsFromJson, payloadsToJson, WireFormatError } from './wire.js';
@@ -24,8 +27,16 @@ export interface CodecServerOptions {
   host?: string;
   /** Browser origins (the Temporal UI's) allowed to call; requests without an Origin (CLI, curl) are not browsers. */
   corsOrigins: readonly string[];
-  /** When set, /encode and /decode require `Authorization: Bearer <token>`. */
+  /**
+   * When set, /encode and /decode require `Authorization: Bearer <token>`. Unset (development only), they answer
+   * the allowed browser origins alone: a request without an Origin is refused.
+   */
   token?: string;
+  /**
+   * Development only (`npm start`): the allowed UI origins pass without the token (the dev UI sends none), while
+   * scripts and the Temporal CLI still need it. Never in production.
+   */
+  admitBrowsersWithoutToken?: boolean;
   logger: Logger;
 }
 
@@ -87,6 +98,16 @@ function corsHeaders(origin: string | undefined, allowed: readonly string[]): Re
   };
 }
 
+/** The token of the codec server process: required when PAYOUTS_ENV=production, where the server must not start without it. */
+export function codecServerToken(cfg: Config): string | undefined {
+  if (cfg.CODEC_SERVER_TOKEN === undefined && cfg.PAYOUTS_ENV === 'production') {
+    throw new ConfigError([
+      'CODEC_SERVER_TOKEN: required when PAYOUTS_ENV=production (the codec server hands out decrypted payloads)',
+    ]);
+  }
+  return cfg.CODEC_SERVER_TOKEN;
+}
+
 export async function startCodecServer(options: CodecServerOptions): Promise<CodecServer> {
   const { codec, logger, corsOrigins, token } = options;
 
@@ -115,8 +136,11 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     }
     if (operation === undefined) return fail(404, 'not found');
     if (req.method !== 'POST') return fail(405, 'use POST', { allow: 'POST, OPTIONS' });
-    if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
-      return fail(401, 'a valid bearer token is required', { 'www-authenticate': 'Bearer' });
+    // An Origin header is only the caller's word; without one (curl, a script) nothing but the token admits it.
+    const tokenNeeded = origin === undefined || (token !== undefined && !options.admitBrowsersWithoutToken);
+    if (tokenNeeded && (token === undefined || !bearerMatches(req.headers.authorization, token))) {
+      const reason = token === undefined ? 'no CODEC_SERVER_TOKEN is configured' : 'a valid bearer token is required';
+      return fail(401, reason, { 'www-authenticate': 'Bearer' });
     }
     try {
       const payloads = payloadsFromJson(await readBody(req));

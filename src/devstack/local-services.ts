@@ -35,6 +35,14 @@ export async function cardFingerprintKey(cfg: Config, dataDir: string, say: Say)
   return devSecret(file, () => randomBytes(32).toString('hex'), 'CARD_FINGERPRINT_KEY', say);
 }
 
+export const codecTokenFile = (dataDir: string) => path.join(dataDir, 'codec-server.token');
+
+/** The codec server's token for scripts and the Temporal CLI (the local UI passes without it in development). */
+export async function codecServerToken(cfg: Config, dataDir: string, say: Say): Promise<string> {
+  if (cfg.CODEC_SERVER_TOKEN) return cfg.CODEC_SERVER_TOKEN;
+  return devSecret(codecTokenFile(dataDir), () => randomBytes(24).toString('hex'), 'CODEC_SERVER_TOKEN', say);
+}
+
 /**
  * Providers without settings in the environment are pointed at the sandbox with its published development
  * credentials (RBKmoney: the account set up there as `payouts rbkmoney setup` would), so the stack pays end

@@ -1,6 +1,6 @@
 /**
- * The webhook relay's metrics (prom-client), served as GET /metrics on the relay's port next to /orphans and
- * /healthz, which the proxy in front keeps internal (only POST /webhooks/* is public: docs/DEPLOYMENT.md).
+ * The webhook relay's metrics (prom-client), served as GET /metrics on the relay's internal port next to /orphans
+ * and /healthz (RELAY_INTERNAL_PORT); its public port serves POST /webhooks/* only (docs/DEPLOYMENT.md).
  */
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 

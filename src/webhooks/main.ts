@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   });
   const relay = await startRelay({
     port: cfg.RELAY_PORT,
+    internalPort: cfg.RELAY_INTERNAL_PORT,
+    internalHost: cfg.RELAY_INTERNAL_HOST,
     client,
     providers: providersFromConfig(cfg, logger),
     orphans: new OrphanJournal(path.resolve(cfg.DATA_DIR, 'orphan-events.jsonl')),
@@ -36,7 +38,12 @@ async function main(): Promise<void> {
     metrics: createRelayMetrics(),
   });
   logger.info(
-    { url: relay.url, metrics: `${relay.url}/metrics`, tracing: tracing?.exporter ?? 'off' },
+    {
+      url: relay.url,
+      internal: relay.internalUrl,
+      metrics: `${relay.internalUrl}/metrics`,
+      tracing: tracing?.exporter ?? 'off',
+    },
     'relay listening',
   );
   const stop = () => {

@@ -1,11 +1,15 @@
 /**
- * The webhook relay: provider callbacks in, workflow signals out.
+ * The webhook relay: provider callbacks in, workflow signals out. Two listeners: the public port, reachable by
+ * the providers, serves the callbacks and nothing else (404 for any other path); the internal port (loopback by
+ * default) serves what ops and Prometheus read.
+ * Public:
  *   POST /webhooks/<provider>  JSON only (415), at most 1 MB (413); verify the signature over the raw body
  *                              (403), parse (400), signal `payout-<key>` (the attempt owning the key)
  *                              (card bindings: `destination-<externalID>`);
  *                              200 only once Temporal took the signal, 503 when it is unreachable (the provider
  *                              retries), 200 for an authentic event no running payout takes (kept as an orphan)
- *   GET  /orphans              the orphan events, for ops
+ * Internal:
+ *   GET  /orphans              the orphan events (payout ids, amounts, statuses), for ops
  *   GET  /metrics              Prometheus metrics (src/metrics/relay-metrics.ts)
  *   GET  /healthz
  * Duplicates and reordering are harmless: the workflow deduplicates by event id and never leaves a terminal state.
@@ -32,7 +36,7 @@ export interface RelayOptions {
   providers: ProviderRegistry;
   orphans: OrphanJournal;
   logger: Logger;
-  /** Counted callbacks, served as GET /metrics; a private registry when not given. */
+  /** Counted callbacks, served as GET /metrics on the internal port; a private registry when not given. */
   metrics?: RelayMetrics;
   /** Events that concern something other than a payout (RBKmoney destination events). */
   onOtherEvent?: (
@@ -43,7 +47,11 @@ export interface RelayOptions {
 
 export interface Relay {
   server: http.Server;
+  /** The public listener: callbacks only. */
   url: string;
+  internalServer: http.Server;
+  /** The internal listener: orphans, metrics, health. */
+  internalUrl: string;
   close(): Promise<void>;
 }
 
@@ -85,7 +93,11 @@ function isMissingWorkflow(error: unknown): boolean {
 /** How long a callback waits for Temporal before the provider is told to retry (503). */
 export const temporalDeadlineMs = 5_000;
 
-export function createRelayHandler(options: RelayOptions): http.RequestListener {
+/** The relay's two request handlers: `public` (callbacks only) and `internal` (orphans, metrics, health). */
+export function createRelayHandlers(options: RelayOptions): {
+  public: http.RequestListener;
+  internal: http.RequestListener;
+} {
   const { client, providers, orphans, logger } = options;
   const metrics = options.metrics ?? createRelayMetrics(undefined, { processMetrics: false });
   const withinDeadline = <T>(call: () => Promise<T>) =>
@@ -186,50 +198,88 @@ export function createRelayHandler(options: RelayOptions): http.RequestListener 
     }
   }
 
-  return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://relay');
-    const route = /^\/webhooks\/([a-z]+)\/?$/.exec(url.pathname);
-    const work = async () => {
-      if (route && req.method === 'POST') {
-        const provider = route[1] as ProviderName;
-        if (!(providerNames as readonly string[]).includes(provider))
-          return answer(res, 404, { error: 'unknown provider' });
-        return handleCallback(provider, req, res);
-      }
-      if (req.method === 'GET' && url.pathname === '/metrics') {
-        const body = await metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        return res.end(body);
-      }
-      if (req.method === 'GET' && url.pathname === '/orphans')
-        return answer(res, 200, { orphans: await orphans.list() });
-      if (req.method === 'GET' && (url.pathname === '/healthz' || url.pathname === '/health')) {
-        return answer(res, 200, { status: 'ok' });
-      }
-      return answer(res, 404, { error: 'not found' });
+  const serve =
+    (route: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void>): http.RequestListener =>
+    (req, res) => {
+      route(req, res, new URL(req.url ?? '/', 'http://relay')).catch((error: unknown) => {
+        logger.error({ error: error instanceof Error ? error.message : String(error) }, 'relay failure');
+        if (!res.headersSent) answer(res, 500, { error: 'internal error' });
+      });
     };
-    work().catch((error: unknown) => {
-      logger.error({ error: error instanceof Error ? error.message : String(error) }, 'relay failure');
-      if (!res.headersSent) answer(res, 500, { error: 'internal error' });
-    });
+
+  const publicRoutes = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
+    const route = /^\/webhooks\/([a-z]+)\/?$/.exec(url.pathname);
+    if (route && req.method === 'POST') {
+      const provider = route[1] as ProviderName;
+      if (!(providerNames as readonly string[]).includes(provider))
+        return answer(res, 404, { error: 'unknown provider' });
+      return handleCallback(provider, req, res);
+    }
+    req.resume();
+    return answer(res, 404, { error: 'not found' });
   };
+
+  const internalRoutes = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
+    if (req.method === 'GET' && url.pathname === '/metrics') {
+      const body = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      return void res.end(body);
+    }
+    if (req.method === 'GET' && url.pathname === '/orphans') return answer(res, 200, { orphans: await orphans.list() });
+    if (req.method === 'GET' && (url.pathname === '/healthz' || url.pathname === '/health')) {
+      return answer(res, 200, { status: 'ok' });
+    }
+    req.resume();
+    return answer(res, 404, { error: 'not found' });
+  };
+
+  return { public: serve(publicRoutes), internal: serve(internalRoutes) };
 }
 
-export async function startRelay(options: RelayOptions & { port: number; host?: string }): Promise<Relay> {
-  const server = http.createServer(createRelayHandler(options));
+export interface RelayListenOptions {
+  /** The public port (the providers' callbacks) and its host; 0.0.0.0 by default. */
+  port: number;
+  host?: string;
+  /** The internal port (orphans, metrics, health) and its host; loopback by default; 0 picks a free port. */
+  internalPort?: number;
+  internalHost?: string;
+}
+
+async function listen(handler: http.RequestListener, port: number, host: string) {
+  const server = http.createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', resolve);
+    server.listen(port, host, resolve);
   });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  const bound = typeof address === 'object' && address ? address.port : port;
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return { server, url: `http://${shown}:${bound}` };
+}
+
+const closeServer = (server: http.Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+
+export async function startRelay(options: RelayOptions & RelayListenOptions): Promise<Relay> {
+  const handlers = createRelayHandlers(options);
+  const external = await listen(handlers.public, options.port, options.host ?? '0.0.0.0');
+  let internal: Awaited<ReturnType<typeof listen>>;
+  try {
+    internal = await listen(handlers.internal, options.internalPort ?? 0, options.internalHost ?? '127.0.0.1');
+  } catch (error) {
+    await closeServer(external.server);
+    throw error;
+  }
   return {
-    server,
-    url: `http://localhost:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    server: external.server,
+    url: external.url,
+    internalServer: internal.server,
+    internalUrl: internal.url,
+    close: async () => {
+      await Promise.all([closeServer(external.server), closeServer(internal.server)]);
+    },
   };
 }

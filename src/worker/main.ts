@@ -89,6 +89,7 @@ async function main(): Promise<void> {
           taskQueue: queue.taskQueue,
           merchantNotifications,
           cardFingerprintKey,
+          limits: { approvalThresholds: cfg.BATCH_APPROVAL_THRESHOLDS, maxAmounts: cfg.PAYOUT_MAX_AMOUNTS },
         }),
       }),
     ),

@@ -119,6 +119,10 @@ export interface BatchRunState {
   notBeforePassed: boolean;
   /** Retry runs only: items retried and items left declined (with a few of the reasons). */
   retry?: RetryTally;
+  /** Set when the worker's thresholds require approval (whatever the client said): the reason. */
+  approvalRequired?: { reason: string };
+  /** The client identity that started the batch, from its history (patch `worker-approval-policy`). */
+  submittedBy?: string;
   /** Set once a batch that needs approval waits for it: unapproved at this instant, it ends unpaid. */
   approvalDeadline?: string;
   approval?: ApprovalDecision;

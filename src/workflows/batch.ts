@@ -10,10 +10,12 @@
 import {
   ActivityFailure,
   allHandlersFinished,
+  ApplicationFailure,
   CancellationScope,
   ChildWorkflowCancellationType,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   getExternalWorkflowHandle,
   isCancellation,
   log,
@@ -55,6 +57,7 @@ import {
 import {
   addStarted,
   approvalDeadlineReason,
+  approvalGate,
   approvalRefusal,
   approve,
   hasAmounts,
@@ -159,7 +162,7 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
   let changes = 0;
   const now = () => new Date().toISOString();
   const view = () => ({
-    ...progressView(input, state, { finishing, ...(report ? { report } : {}) }),
+    ...progressView({ ...input, ...approvalGate(input, state) }, state, { finishing, ...(report ? { report } : {}) }),
     ...retryInfo(input.retry, state),
   });
   /** The key, and so the workflow (`payout-<key>`), of an item's attempt in flight. */
@@ -217,14 +220,41 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     },
     { validator: (_request: BatchControlRequest) => refuseWhenClosed() },
   );
+  /** A decision whose caller's identity is being read: a second one waits its turn (refused, then retried). */
+  let deciding = false;
   const validateApproval = (kind: 'approve' | 'reject') => (request: BatchApprovalRequest) => {
-    const refusal = approvalRefusal(input, state, kind, request);
+    if (deciding) throw new Error(`batch ${batchId}: another approval decision is being recorded; try again`);
+    // `by` is not read: the handler names the decider by the client identity in history (validators run only
+    // live, where patch `approver-identity` always holds), and checks the submitter rule again with it.
+    const refusal = approvalRefusal(approvalGate(input, state), state, kind, { ...request, by: '-' });
     if (refusal) throw new Error(refusal);
     refuseWhenClosed();
   };
+  /**
+   * Who decides: the Temporal client identity that sent this update, as history records it (the activity reads
+   * the update's acceptance). Batches and decisions from before patch `approver-identity` use the request's `by`.
+   */
+  async function decider(request: BatchApprovalRequest): Promise<string> {
+    if (!patched('approver-identity')) return request.by;
+    deciding = true;
+    try {
+      const identity = await pageReads.updateCallerIdentity({ updateId: currentUpdateInfo()?.id ?? '' });
+      if (identity.trim() === '') throw ApplicationFailure.nonRetryable('the client sent no identity', 'NoIdentity');
+      return identity;
+    } finally {
+      deciding = false;
+    }
+  }
+  /** The checks again, now with the recorded identity; a refusal fails the update and changes nothing. */
+  const recheck = (kind: 'approve' | 'reject', request: BatchApprovalRequest) => {
+    const refusal = approvalRefusal(approvalGate(input, state), state, kind, request);
+    if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ApprovalRefused');
+  };
   setHandler(
     approveBatchUpdate,
-    ({ by }: BatchApprovalRequest) => {
+    async (request: BatchApprovalRequest) => {
+      const by = await decider(request);
+      recheck('approve', { ...request, by });
       approve(state, by, now());
       changes++;
       return view();
@@ -233,8 +263,10 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
   );
   setHandler(
     rejectBatchUpdate,
-    ({ by, reason }: BatchApprovalRequest) => {
-      refuseApproval(state, { decision: 'rejected', by, at: now(), reason: reason?.trim() ?? '' });
+    async (request: BatchApprovalRequest) => {
+      const by = await decider(request);
+      recheck('reject', { ...request, by });
+      refuseApproval(state, { decision: 'rejected', by, at: now(), reason: request.reason?.trim() ?? '' });
       changes++;
       return view();
     },
@@ -256,6 +288,7 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
   /** Starts items while the window has room, until every started item has its outcome. */
   async function runWindow(): Promise<void> {
     await waitForNotBefore();
+    await askWorkerApprovalPolicy();
     await waitForApproval();
     for (;;) {
       setCurrentDetails(progressDetails(view()));
@@ -302,9 +335,22 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     state.notBeforePassed = true;
   }
 
-  /** Four-eyes: a batch whose client found a currency's total above its threshold pays nothing until approved. */
+  /**
+   * Four-eyes on the worker's side: the worker's thresholds, not the starter's claim, decide whether a batch needs
+   * approval. Asked once, in the first run of a batch (not a retry), before anything starts; the answer is in
+   * history and travels in the state. Batches started before this asked nothing (patch `worker-approval-policy`).
+   */
+  async function askWorkerApprovalPolicy(): Promise<void> {
+    if (input.state !== undefined || input.retry !== undefined || state.cancelled) return;
+    if (!patched('worker-approval-policy')) return;
+    const policy = await pageReads.batchApprovalPolicy({ batchId, pageCount: source.pageCount });
+    if (policy.reason !== undefined) state.approvalRequired = { reason: policy.reason };
+    if (policy.submittedBy !== undefined) state.submittedBy = policy.submittedBy;
+  }
+
+  /** Four-eyes: a batch whose currency total is above the worker's (or its client's) threshold pays nothing until approved. */
   async function waitForApproval(): Promise<void> {
-    if (!input.approval || state.approval || state.cancelled) return;
+    if (!approvalGate(input, state).approval || state.approval || state.cancelled) return;
     state.approvalDeadline ??= new Date(Date.now() + options.approvalTimeoutMs).toISOString();
     setCurrentDetails(progressDetails(view()));
     const waitMs = Math.max(1, Date.parse(state.approvalDeadline) - Date.now());

@@ -59,8 +59,24 @@ test('a body that is not JSON by its content type is refused with 415', async ()
   expect(response.status).toBe(415);
 });
 
-test('health answers, unknown providers and routes do not', async () => {
-  expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+test('the public port serves /webhooks/* only: orphans, metrics and health answer 404 there', async () => {
+  for (const route of ['/orphans', '/metrics', '/healthz', '/health']) {
+    const response = await fetch(`${relay.url}${route}`);
+    expect([route, response.status]).toEqual([route, 404]);
+    expect(await response.text()).not.toContain('orphans');
+  }
+});
+
+test('the internal port serves orphans, metrics and health, and no callbacks', async () => {
+  expect(relay.internalUrl).not.toBe(relay.url);
+  expect((await fetch(`${relay.internalUrl}/healthz`)).status).toBe(200);
+  expect(await (await fetch(`${relay.internalUrl}/orphans`)).json()).toEqual({ orphans: [] });
+  expect(await (await fetch(`${relay.internalUrl}/metrics`)).text()).toContain('payouts_callbacks_received_total');
+  const callback = await fetch(`${relay.internalUrl}/webhooks/ecommpay`, { method: 'POST', body: '{}' });
+  expect(callback.status).toBe(404);
+});
+
+test('unknown providers and routes are not found', async () => {
   expect((await post('/webhooks/paypal', '{}')).status).toBe(404);
   expect((await fetch(`${relay.url}/webhooks/ecommpay`)).status).toBe(404);
 });

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { generateCodecKeyEntry } from '../../src/codec/keys.js';
 import { historiesDir, recordHistory } from './replay-helpers.js';
 
 const tsx = path.resolve('node_modules/.bin/tsx');
@@ -14,7 +15,8 @@ async function replay(targets: string[], env: NodeJS.ProcessEnv = {}): Promise<{
   try {
     const { stdout } = await promisify(execFile)(tsx, ['scripts/replay-histories.ts', ...targets], {
       maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, ...env },
+      // The fixtures are unencrypted; the script still needs keys (no process invents its own).
+      env: { ...process.env, CODEC_KEYS: generateCodecKeyEntry('replay-test'), ...env },
     });
     return { code: 0, stdout };
   } catch (error) {

@@ -15,7 +15,8 @@ test('defaults are the documented ports', () => {
     cfg.CODEC_SERVER_PORT,
     cfg.SANDBOX_PORT,
     cfg.WORKER_HEALTH_PORT,
-  ]).toEqual([7233, 8233, 3001, 3002, 3003, 3004]);
+    cfg.RELAY_INTERNAL_PORT,
+  ]).toEqual([7233, 8233, 3001, 3002, 3003, 3004, 3005]);
   expect(cfg.TEMPORAL_ADDRESS).toBe('localhost:7233');
 });
 

@@ -12,7 +12,13 @@ import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { batchWorkflowId, type BatchProgress } from '../../../src/workflows/batch-definitions.js';
 import { payoutFinishedSignal } from '../../../src/workflows/definitions.js';
 import type { PayoutTimings } from '../../../src/workflows/payout.js';
-import { ecommpayPayout, startPayoutStack, testTimings, type PayoutStack } from '../payout/stack.js';
+import {
+  ecommpayPayout,
+  startPayoutStack,
+  testTimings,
+  type PayoutStack,
+  type PayoutStackOptions,
+} from '../payout/stack.js';
 
 export const dataDir = mkdtempSync(path.join(os.tmpdir(), 'payouts-batch-'));
 process.env.DATA_DIR = dataDir;
@@ -31,8 +37,11 @@ export interface BatchStack {
   close(): Promise<void>;
 }
 
-export async function startBatchStack(name: string): Promise<BatchStack> {
-  const stack = await startPayoutStack(name, { dataConverter });
+export async function startBatchStack(
+  name: string,
+  options: Pick<PayoutStackOptions, 'limits'> = {},
+): Promise<BatchStack> {
+  const stack = await startPayoutStack(name, { dataConverter, ...options });
   const payouts = new PayoutsClient({ client: stack.conns.client, taskQueue: stack.taskQueue });
   return { stack, payouts, close: () => stack.close() };
 }

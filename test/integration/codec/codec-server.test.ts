@@ -1,11 +1,14 @@
 // The codec server over HTTP, as the Temporal UI (a browser) and the CLI call it: CORS, the bearer token,
 // masking on decode, encode then decode.
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { EncryptionCodec } from '../../../src/codec/encryption-codec.js';
 import { CodecKeyring, generateCodecKeyEntry, parseCodecKeys } from '../../../src/codec/keys.js';
 import { startCodecServer, type CodecServer } from '../../../src/codec/server.js';
 import { payloadsFromJson, payloadsToJson } from '../../../src/codec/wire.js';
+import { freePort } from '../../../src/devstack/ports.js';
 import { createLogger } from '../../../src/logging.js';
 
 const uiOrigin = 'http://localhost:8233';
@@ -80,6 +83,79 @@ test('without the bearer token, or with a wrong one: 401, still readable by the 
   expect((await post('/encode', body, { authorization: 'Bearer nope' })).status).toBe(401);
 });
 
+test('without a token configured, a request without an Origin (curl, a script) gets 401; the UI origin passes', async () => {
+  const open = await startCodecServer({
+    codec,
+    port: 0,
+    corsOrigins: [uiOrigin],
+    logger: createLogger('codec-server-test', { level: 'silent' }),
+  });
+  try {
+    const body = await encrypted({ pan, holder: 'IVAN PETROV' });
+    const call = (headers: Record<string, string>) =>
+      fetch(`${open.url}/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+    const bare = await call({});
+    expect(bare.status).toBe(401);
+    expect(await bare.text()).not.toContain('424242');
+    expect((await call({ origin: uiOrigin })).status).toBe(200);
+    expect((await fetch(`${open.url}/healthz`)).status).toBe(200);
+  } finally {
+    await open.close();
+  }
+});
+
+test('in development a token may admit scripts while the local UI passes without one', async () => {
+  const dev = await startCodecServer({
+    codec,
+    port: 0,
+    corsOrigins: [uiOrigin],
+    token,
+    admitBrowsersWithoutToken: true,
+    logger: createLogger('codec-server-test', { level: 'silent' }),
+  });
+  try {
+    const body = await encrypted({ pan });
+    const call = (headers: Record<string, string>) =>
+      fetch(`${dev.url}/decode`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    expect((await call({ origin: uiOrigin })).status).toBe(200);
+    expect((await call({})).status).toBe(401);
+    expect((await call(auth)).status).toBe(200);
+  } finally {
+    await dev.close();
+  }
+});
+
+test('with PAYOUTS_ENV=production the codec server refuses to start without CODEC_SERVER_TOKEN', async () => {
+  const port = await freePort();
+  const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = execFile(
+      path.resolve('node_modules/.bin/tsx'),
+      ['src/codec/main.ts'],
+      {
+        env: {
+          ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'CODEC_SERVER_TOKEN')),
+          PAYOUTS_ENV: 'production',
+          CODEC_KEYS: generateCodecKeyEntry('prod-1'),
+          CODEC_SERVER_PORT: String(port),
+          LOG_LEVEL: 'info',
+        },
+        timeout: 30_000,
+      },
+      (error, stdout, stderr) => resolve({ code: error ? (child.exitCode ?? 1) : 0, output: stdout + stderr }),
+    );
+    // Old behaviour: it listens; stop it then, so the test fails on the exit code, not on a timeout.
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening')) child.kill();
+    });
+  });
+  expect(run.output).toContain('CODEC_SERVER_TOKEN: required when PAYOUTS_ENV=production');
+  expect(run.code).toBe(1);
+});
+
 test('decode answers readable json/plain with the card masked, the CVV dropped and secrets hidden', async () => {
   const input = { request: { card: { pan, cvv: '123', holder: 'IVAN PETROV' }, note: `card ${pan}` }, apiKey: 'k' };
   const response = await post('/decode', await encrypted(input), { ...auth, origin: uiOrigin });
@@ -90,7 +166,7 @@ test('decode answers readable json/plain with the card masked, the CVV dropped a
   expect(Buffer.from(payload!.data!).toString()).not.toContain(pan);
   expect(values(response.text)).toEqual([
     {
-      request: { card: { pan: '424242******4242', holder: 'IVAN PETROV' }, note: 'card 424242******4242' },
+      request: { card: { pan: '424242******4242', holder: 'I*** P***' }, note: 'card 424242******4242' },
       apiKey: '[masked]',
     },
   ]);

@@ -56,7 +56,7 @@ test('after a small batch the counters match its totals, and every callback is c
     rbkmoneyItem(rbkmoneyCards.visa.pan, { amount: 70_000 }),
   ];
   // Counted from here: whatever ran in this file before (or in another order) is not this batch's.
-  const [workerBefore, relayBefore] = [await scrape(health.url), await scrape(env.stack.relay.url)];
+  const [workerBefore, relayBefore] = [await scrape(health.url), await scrape(env.stack.relay.internalUrl)];
   const batchId = uniqueId('metrics');
   await env.payouts.submitBatch({ batchId, items, childTimings: batchChildTimings });
   const result = await env.payouts.waitForBatch(batchId);
@@ -88,7 +88,7 @@ test('after a small batch the counters match its totals, and every callback is c
   expect(worker.sum('temporal_activity_execution_latency_count', ours)).toBeGreaterThanOrEqual(7);
   expect(sumOf(workerAfter, 'process_cpu_seconds_total', {})).toBeGreaterThan(0);
 
-  const before = await scrape(env.stack.relay.url);
+  const before = await scrape(env.stack.relay.internalUrl);
   const relayDelta = (name: string, labels: Record<string, string> = {}) =>
     sumOf(before, name, labels) - sumOf(relayBefore, name, labels);
   const received = sumOf(before, 'payouts_callbacks_received_total', {});
@@ -114,7 +114,7 @@ test('after a small batch the counters match its totals, and every callback is c
   const unknown = { project_id: sandboxProjectId, payment: { id: uniqueId('gone'), status: 'success' } };
   expect((await post(JSON.stringify({ ...unknown, signature: 'forged' }))).status).toBe(403);
   expect((await post(JSON.stringify({ ...unknown, signature: sign(unknown, sandboxSecret) }))).status).toBe(200);
-  const after = await scrape(env.stack.relay.url);
+  const after = await scrape(env.stack.relay.internalUrl);
   expect(sumOf(after, 'payouts_callbacks_received_total', {})).toBe(received + 2);
   expect(sumOf(after, 'payouts_callbacks_rejected_total', { provider: 'ecommpay', reason: 'bad_signature' })).toBe(
     rejectedBefore + 1,

@@ -8,7 +8,7 @@ import { Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/
 import type { DataConverter } from '@temporalio/common';
 import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createActivities } from '../../../src/activities/index.js';
+import { createActivities, type WorkerLimits } from '../../../src/activities/index.js';
 import type { MerchantNotificationSettings } from '../../../src/config.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
@@ -70,6 +70,8 @@ export interface PayoutStackOptions {
   logger?: Logger;
   /** The worker's merchant notifications (off by default). */
   merchantNotifications?: MerchantNotificationSettings;
+  /** The worker's approval thresholds and per-payout caps (none by default). */
+  limits?: WorkerLimits;
 }
 
 export async function startPayoutStack(name: string, options: PayoutStackOptions = {}): Promise<PayoutStack> {
@@ -143,6 +145,7 @@ export async function startPayoutStack(name: string, options: PayoutStackOptions
           client: conns.client,
           taskQueue,
           merchantNotifications: options.merchantNotifications,
+          ...(options.limits ? { limits: options.limits } : {}),
         }),
       };
       stack.worker = await createPayoutsWorker({

@@ -48,7 +48,7 @@ test('batch status shows who submitted, why approval is needed, and the decision
   } as BatchProgress;
   expect(approvalLines(view)).toEqual([
     '  submitted by alice; needs approval: RUB total 3 000.00 RUB is above the 1 000.00 RUB threshold',
-    '  waiting for approval until D: payouts batch approve b-1 --by NAME',
+    '  waiting for approval until D: payouts batch approve b-1',
   ]);
   const rejected = {
     ...view,

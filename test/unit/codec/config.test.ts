@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, parseConfig } from '../../../src/config.js';
@@ -68,6 +68,26 @@ describe('codecFromConfig', () => {
 
   test('in development it still needs a key unless the caller allows the development key', async () => {
     await expect(codecFromConfig(parseConfig({ DATA_DIR: await tmp() }))).rejects.toThrow(ConfigError);
+  });
+
+  test('in development, outside the local stack (no key file written by npm start), a missing CODEC_KEYS is an error and no key is made', async () => {
+    const dataDir = await tmp();
+    // As the CLI or a worker started on its own with PAYOUTS_ENV unset: it must never invent a key of its own.
+    const started = codecFromConfig(parseConfig({ DATA_DIR: dataDir }), { allowDevelopmentKey: true, warn: () => {} });
+    await expect(started).rejects.toThrow(ConfigError);
+    await expect(started).rejects.toThrow(
+      `CODEC_KEYS: not set, and no development key at ${path.resolve(dataDir, developmentKeyFile)}`,
+    );
+    await expect(stat(path.join(dataDir, developmentKeyFile))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  test('CODEC_KEYS_FILE names a file that holds the keys', async () => {
+    const file = path.join(await tmp(), 'keys');
+    await writeFile(file, `${keyEntries.k1}\n`);
+    expect((await codecFromConfig(parseConfig({ CODEC_KEYS_FILE: file }))).activeKeyId).toBe('k1');
+    await expect(codecFromConfig(parseConfig({ CODEC_KEYS_FILE: `${file}.missing` }))).rejects.toThrow(
+      'CODEC_KEYS_FILE: cannot be read',
+    );
   });
 
   test('the active key defaults to the last listed; CODEC_ACTIVE_KEY_ID must be one of them', async () => {

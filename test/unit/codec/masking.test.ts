@@ -15,7 +15,7 @@ test('card numbers are masked wherever they sit in nested JSON', () => {
   });
   expect(masked).toEqual({
     request: {
-      card: { pan: '424242******4242', expMonth: 12, holder: 'IVAN PETROV' },
+      card: { pan: '424242******4242', expMonth: 12, holder: 'I*** P***' },
       sender: { pan: '555555******4444' },
       notes: ['paid to 555555******4444 yesterday', { deep: { deeper: '424242******4242' } }],
       numeric: '424242******4242',
@@ -65,13 +65,73 @@ test('secret-looking fields are replaced', () => {
 test('digit strings that are not card numbers stay as they are', () => {
   const value = {
     orderId: '4242424242424241', // 16 digits, fails Luhn
-    phone: '79991234567', // 11 digits
+    reference: '79991234567', // 11 digits
     long: '12345678901234567890123', // longer than any PAN
     amount: 150000,
     inn: 7707083893,
     payoutId: 'p-4242',
   };
   expect(maskJsonValue(value)).toEqual(value);
+});
+
+test("a cardholder's personal data shows only what an operator needs to tell payouts apart", () => {
+  const person = {
+    first_name: 'Ivan',
+    middle_name: 'Ivanovich',
+    last_name: 'Petrov',
+    day_of_birth: '01-02-1990',
+    birthplace: 'Moscow',
+    phone: '+7 999 123-45-67',
+    email: 'ivan.petrov@example.com',
+    identify: { doc_type: 'passport', doc_number: '4509 123456', doc_issue_date: '2010-01-01', doc_issue_by: 'OVD' },
+    billing: { country: 'RU', region: 'Moscow', city: 'Moscow', address: 'Tverskaya 1', postal: '125009' },
+  };
+  const masked = maskJsonValue({
+    card: { pan: visa, holder: 'IVAN PETROV' },
+    sender: { ...person, address: 'Tverskaya 1', zip: '125009', state: 'MOW', country: 'RU', citizenship: 'RU' },
+    recipient: { first_name: 'Anna', last_name: 'Smirnova', country: 'CA', state: 'ON', city: 'Toronto' },
+    customer: { id: 'cust-1', ip_address: '203.0.113.7', address: 'Lenina 2', city: 'Kazan', zip: '420000' },
+  });
+  expect(masked).toEqual({
+    card: { pan: '424242******4242', holder: 'I*** P***' },
+    sender: {
+      first_name: 'I***',
+      middle_name: 'I***',
+      last_name: 'P***',
+      day_of_birth: maskedSecret,
+      birthplace: maskedSecret,
+      phone: '***67',
+      email: 'i***@example.com',
+      identify: {
+        doc_type: 'passport',
+        doc_number: maskedSecret,
+        doc_issue_date: maskedSecret,
+        doc_issue_by: maskedSecret,
+      },
+      billing: { country: 'RU', region: 'Moscow', city: maskedSecret, address: maskedSecret, postal: maskedSecret },
+      address: maskedSecret,
+      zip: maskedSecret,
+      state: 'MOW',
+      country: 'RU',
+      citizenship: 'RU',
+    },
+    recipient: { first_name: 'A***', last_name: 'S***', country: 'CA', state: 'ON', city: maskedSecret },
+    customer: { id: 'cust-1', ip_address: maskedSecret, address: maskedSecret, city: maskedSecret, zip: maskedSecret },
+  });
+});
+
+test('request identities are hidden, as fields and as memo values', () => {
+  const digest = `sha256:${'ab12'.repeat(16)}`;
+  expect(maskJsonValue({ requestHash: digest, requestIdentity: 'x', batchHash: digest, seq: 1 })).toEqual({
+    requestHash: maskedSecret,
+    requestIdentity: maskedSecret,
+    batchHash: maskedSecret,
+    seq: 1,
+  });
+  // A memo field reaches the codec server as its bare value.
+  expect(maskJsonValue(digest)).toBe(maskedSecret);
+  expect(maskJsonValue(`hmac-sha256:${'0f'.repeat(32)}`)).toBe(maskedSecret);
+  expect(maskJsonValue('payout-p-1')).toBe('payout-p-1');
 });
 
 describe('maskPayload', () => {

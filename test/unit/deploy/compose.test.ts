@@ -19,6 +19,8 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   profiles?: string[];
   deploy?: { replicas?: number };
+  entrypoint?: string[];
+  volumes?: unknown[];
 }
 interface Compose {
   services: Record<string, ComposeService>;
@@ -155,6 +157,8 @@ test('no secret value is written in .env.example or docker-compose.yml', () => {
   for (const [name, service] of Object.entries(compose.services)) {
     for (const [variable, value] of Object.entries(service.environment ?? {})) {
       if (!secretName.test(variable) || value === null) continue;
+      // A path to a key file on the certificates volume names the key; it does not hold it.
+      if (/^\/certs\/[\w-]+\.key$/.test(String(value))) continue;
       // Only a reference to the environment, e.g. ${POSTGRES_PASSWORD:?...}.
       expect([name, variable, String(value)]).toEqual([
         name,
@@ -197,3 +201,25 @@ function sourceFiles(dir: string): string[] {
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
     .map((entry) => path.join(entry.parentPath, entry.name));
 }
+
+test('mTLS: a one-shot step makes the certificates; the frontend requires a client certificate of every caller', () => {
+  const services = compose.services;
+  expect(services['temporal-certs']?.command ?? services['temporal-certs']?.entrypoint).toBeDefined();
+  const env = (name: string) => services[name]?.environment ?? {};
+  expect(env('temporal').TEMPORAL_TLS_REQUIRE_CLIENT_AUTH).toBe('true');
+  expect(services.temporal?.depends_on?.['temporal-certs']).toEqual({ condition: 'service_completed_successfully' });
+  // Everything that talks to the frontend presents its own certificate and checks the server's.
+  for (const name of ['worker', 'relay', 'temporal-setup']) {
+    expect([name, env(name).TEMPORAL_TLS_CLIENT_CERT_PATH]).toEqual([name, expect.stringMatching(/\.pem$/)]);
+    expect([name, env(name).TEMPORAL_TLS_CLIENT_KEY_PATH]).toEqual([name, expect.stringMatching(/\.key$/)]);
+    expect([name, env(name).TEMPORAL_TLS_SERVER_CA_CERT_PATH]).toEqual([name, '/certs/ca.pem']);
+  }
+  expect(env('temporal-ui').TEMPORAL_TLS_CERT).toMatch(/\.pem$/);
+  expect(env('temporal-ui').TEMPORAL_TLS_CA).toBe('/certs/ca.pem');
+  // The CA key is in a volume only the certificate step mounts.
+  const mounts = (name: string) => (services[name]?.volumes ?? []).map(String);
+  for (const [name] of Object.entries(services)) {
+    if (name !== 'temporal-certs')
+      expect([name, mounts(name).some((m) => m.startsWith('temporal-ca:'))]).toEqual([name, false]);
+  }
+});

@@ -62,7 +62,9 @@ describe('healthcheck', () => {
 
   test("passes on a 200 from the service's health route, on the port its variable names", async () => {
     status = 200;
-    expect((await runEntrypoint(entrypoint, ['healthcheck', 'relay'], { RELAY_PORT: String(port) })).code).toBe(0);
+    // The relay's health is on its internal port: the public one serves /webhooks/* only.
+    const relay = { RELAY_PORT: '1', RELAY_INTERNAL_PORT: String(port) };
+    expect((await runEntrypoint(entrypoint, ['healthcheck', 'relay'], relay)).code).toBe(0);
     expect((await runEntrypoint(entrypoint, ['healthcheck', 'sandbox'], { SANDBOX_PORT: String(port) })).code).toBe(0);
     expect(requested).toEqual(['/healthz', '/sandbox/health']);
   });
