@@ -9,7 +9,7 @@
  * Run: npm run bench:scale [-- N] [--address host:port]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -83,7 +83,10 @@ async function main(): Promise<void> {
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   // One payload key for the run; the client only decodes (see below), the services use it as configured.
   const codecKeys = generateCodecKeyEntry('bench-scale');
+  // The run's card key: the workers' and this process's request identities must agree.
+  process.env.CARD_FINGERPRINT_KEY ??= randomBytes(32).toString('hex');
   const common = {
+    CARD_FINGERPRINT_KEY: process.env.CARD_FINGERPRINT_KEY,
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: namespace,
     PAYOUTS_TASK_QUEUE: taskQueue,

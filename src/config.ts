@@ -2,6 +2,8 @@
  * The process configuration: the environment, parsed once with zod. A bad value stops the process at start
  * with one line per offending variable. Secrets are only ever read from here (or from files named here).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { codecKeyIdPattern, codecKeyProblems } from './codec/keys.js';
 import { type ProviderName, providerNames, providerNameSchema } from './domain/payout-request.js';
@@ -302,21 +304,30 @@ export function merchantNotificationSettings(c: Config): MerchantNotificationSet
   return { url: c.MERCHANT_NOTIFICATIONS_URL, secret: c.MERCHANT_NOTIFICATIONS_SECRET };
 }
 
-/** CARD_FINGERPRINT_KEY in development and test when unset. It is public, so it protects nothing there. */
-export const developmentCardFingerprintKey = 'payouts-development-card-key-public-never-in-production';
+/** Where the local stack (`npm start`, `npm run stack:postgres`) keeps its development CARD_FINGERPRINT_KEY. */
+export const developmentCardKeyFile = 'card-fingerprint.key';
 
-/** The card key (CARD_FINGERPRINT_KEY); outside development and test a missing one is a ConfigError. */
-export function cardFingerprintKeyOf(c: Pick<Config, 'PAYOUTS_ENV' | 'CARD_FINGERPRINT_KEY'>): string {
+/**
+ * The card key (CARD_FINGERPRINT_KEY). There is no stand-in: a key anyone can read would let the masked card and
+ * the request identity give the card number back. In development a process beside the local stack reads the
+ * key the stack wrote under DATA_DIR; anywhere else a missing key is a ConfigError.
+ */
+export function cardFingerprintKeyOf(c: Pick<Config, 'PAYOUTS_ENV' | 'DATA_DIR' | 'CARD_FINGERPRINT_KEY'>): string {
   if (c.CARD_FINGERPRINT_KEY) return c.CARD_FINGERPRINT_KEY;
-  if (c.PAYOUTS_ENV !== 'production') return developmentCardFingerprintKey;
+  const stackFile = path.resolve(c.DATA_DIR, developmentCardKeyFile);
+  if (c.PAYOUTS_ENV === 'development' && existsSync(stackFile)) return readFileSync(stackFile, 'utf8').trim();
+  const hint =
+    c.PAYOUTS_ENV === 'development'
+      ? `; \`npm start\` writes a development key to ${stackFile} for the processes beside it`
+      : '';
   throw new ConfigError([
-    'CARD_FINGERPRINT_KEY: required when PAYOUTS_ENV=production (it keys card fingerprints and request identities)',
+    `CARD_FINGERPRINT_KEY: required (it keys card fingerprints and request identities; 16+ characters, secret)${hint}`,
   ]);
 }
 
-/** The card key from an environment, reading only the two variables it needs (the client library's default). */
+/** The card key from an environment, reading only the variables it needs (the client library's default). */
 export function cardFingerprintKeyFromEnv(env: Record<string, string | undefined> = process.env): string {
-  const parsed = configSchema.pick({ PAYOUTS_ENV: true, CARD_FINGERPRINT_KEY: true }).safeParse(env);
+  const parsed = configSchema.pick({ PAYOUTS_ENV: true, DATA_DIR: true, CARD_FINGERPRINT_KEY: true }).safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }

@@ -5,6 +5,7 @@
  * each pid is the service's and its peak RSS can be read). One payload key for the run: every service
  * encrypts, and the benchmark's client uses the same data converter.
  */
+import { randomBytes } from 'node:crypto';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -245,7 +246,10 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
     const relayUrl = `http://127.0.0.1:${relayPort}`;
     const codecKeys = generateCodecKeyEntry(`bench-${Date.now().toString(36)}`);
+    // The run's card key: the workers' and this process's clients' request identities must agree.
+    process.env.CARD_FINGERPRINT_KEY ??= randomBytes(32).toString('hex');
     const env: Record<string, string> = {
+      CARD_FINGERPRINT_KEY: process.env.CARD_FINGERPRINT_KEY,
       TEMPORAL_ADDRESS: address,
       TEMPORAL_NAMESPACE: namespace,
       DATA_DIR: logDir,

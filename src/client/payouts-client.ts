@@ -95,7 +95,7 @@ export interface PayoutsClientOptions {
   approvalThresholds?: Readonly<Record<string, number>>;
   /**
    * CARD_FINGERPRINT_KEY, the workers' value: it keys the request identity kept in each payout's memo. Read from
-   * the environment by default (a fixed public key in development and test; required with PAYOUTS_ENV=production).
+   * the environment by default (beside `npm start` in development, the key it wrote under DATA_DIR); never a stand-in.
    */
   cardFingerprintKey?: string;
 }

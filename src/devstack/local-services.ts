@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setupAsEnvironment, setupRbkmoneyAccount } from '../client/rbkmoney-setup.js';
-import { type Config, parseConfig } from '../config.js';
+import { type Config, developmentCardKeyFile, parseConfig } from '../config.js';
 import { generateWebhookKeyPair } from '../providers/rbkmoney/signature.js';
 import { sandboxSettingsFromEnv } from '../sandbox/config.js';
 
@@ -31,7 +31,7 @@ export async function sandboxWebhookKeyFile(dataDir: string, say: Say): Promise<
 
 export async function cardFingerprintKey(cfg: Config, dataDir: string, say: Say): Promise<string> {
   if (cfg.CARD_FINGERPRINT_KEY) return cfg.CARD_FINGERPRINT_KEY;
-  const file = path.join(dataDir, 'card-fingerprint.key');
+  const file = path.join(dataDir, developmentCardKeyFile);
   return devSecret(file, () => randomBytes(32).toString('hex'), 'CARD_FINGERPRINT_KEY', say);
 }
 

@@ -1,8 +1,11 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import {
   cardFingerprintKeyFromEnv,
   cardFingerprintKeyOf,
   ConfigError,
-  developmentCardFingerprintKey,
+  developmentCardKeyFile,
   parseConfig,
 } from '../../src/config.js';
 
@@ -35,12 +38,23 @@ test('every bad variable is named, and its value is not echoed', () => {
   expect(message).not.toContain('staging-secret-value');
 });
 
-test('CARD_FINGERPRINT_KEY is required in production; development and test use a public stand-in', () => {
+test('CARD_FINGERPRINT_KEY has no stand-in: required everywhere but beside the local stack, which writes one', async () => {
   expect(() => cardFingerprintKeyOf(parseConfig({ PAYOUTS_ENV: 'production' }))).toThrow(
-    'CARD_FINGERPRINT_KEY: required when PAYOUTS_ENV=production',
+    'CARD_FINGERPRINT_KEY: required',
   );
   expect(() => cardFingerprintKeyFromEnv({ PAYOUTS_ENV: 'production' })).toThrow(ConfigError);
-  expect(cardFingerprintKeyFromEnv({ PAYOUTS_ENV: 'test' })).toBe(developmentCardFingerprintKey);
+  // A key anyone can read would let the masked card and the request identity give back the card number.
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'card-key-'));
+  expect(() => cardFingerprintKeyFromEnv({ PAYOUTS_ENV: 'test', DATA_DIR: dataDir })).toThrow(ConfigError);
+  expect(() => cardFingerprintKeyFromEnv({ PAYOUTS_ENV: 'development', DATA_DIR: dataDir })).toThrow(
+    /npm start/,
+  );
+  // Beside `npm start`: the development key it wrote under DATA_DIR.
+  await writeFile(path.join(dataDir, developmentCardKeyFile), 'stack-written-card-key-0123456789\n');
+  expect(cardFingerprintKeyFromEnv({ PAYOUTS_ENV: 'development', DATA_DIR: dataDir })).toBe(
+    'stack-written-card-key-0123456789',
+  );
+  expect(() => cardFingerprintKeyFromEnv({ PAYOUTS_ENV: 'production', DATA_DIR: dataDir })).toThrow(ConfigError);
   const key = 'production-card-key-0123456789';
   expect(cardFingerprintKeyFromEnv({ PAYOUTS_ENV: 'production', CARD_FINGERPRINT_KEY: key, LOG_LEVEL: 'loud' })).toBe(
     key,
