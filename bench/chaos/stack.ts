@@ -126,13 +126,15 @@ export class ChaosStack {
         }),
       );
       const codecKeys = generateCodecKeyEntry('chaos');
+      // The run's card key: the workers' and the chaos client's request identities must agree.
+      process.env.CARD_FINGERPRINT_KEY ??= randomBytes(32).toString('hex');
       const common = {
         TEMPORAL_ADDRESS: server.address,
         TEMPORAL_NAMESPACE: server.namespace,
         PAYOUTS_TASK_QUEUE: 'payouts',
         DATA_DIR: dir,
         CODEC_KEYS: codecKeys,
-        CARD_FINGERPRINT_KEY: randomBytes(32).toString('hex'),
+        CARD_FINGERPRINT_KEY: process.env.CARD_FINGERPRINT_KEY,
         ECOMMPAY_BASE_URL: sandboxUrl,
         ECOMMPAY_PROJECT_ID: String(ecommpay.projectId),
         ECOMMPAY_SECRET_KEY: ecommpay.secretKey,
