@@ -58,9 +58,11 @@ describe('payouts', () => {
     expect(submitted).toEqual({ outcome: 'accepted', reference: expect.stringMatching(/^[0-9a-f]{20}$/) as string });
     expect(ledgerEntry(key)).toMatchObject({ status: 'pending', card: maskPan(testCards.mastercard.pan) });
 
+    // The status reports the amount paid: the payout compares it with what it sent.
     await expect(settledStatus(harness.provider, key)).resolves.toEqual({
       state: 'succeeded',
       reference: submitted.reference,
+      amount: { value: 125_00, currency: 'EUR' },
     });
     const event = await eventWhen(harness, key, 'succeeded');
     expect(event).toMatchObject({ provider: 'ecommpay', amount: { value: 125_00, currency: 'EUR' } });
