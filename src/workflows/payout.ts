@@ -62,6 +62,7 @@ import {
   describe,
   formatDuration,
   nextPollDelay,
+  withoutReport,
 } from './payout-decisions.js';
 
 export interface PayoutTimings {
@@ -242,6 +243,21 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     return outcome;
   };
 
+  /** An error no rule classifies ends the payout in review, naming the step and the error, before anything was sent. */
+  const unclassifiedFailure = (error: unknown, step: string): PayoutOutcome => {
+    const failure = applicationFailure(error);
+    const cause = error instanceof ActivityFailure && error.cause ? error.cause.message : undefined;
+    const detail = failure?.message ?? cause ?? (error instanceof Error ? error.message : String(error));
+    return finish('needs_review', { message: `${step} failed and nothing was sent: ${detail}` });
+  };
+
+  /**
+   * A decline's class from the provider's code table: 3028 or account_limit_exceeded is our balance (systemic,
+   * counted by a batch's breaker), not the card. Histories from before the table reached callbacks said declined.
+   */
+  const declineClass = (failureClass: FailureClass | undefined): FailureClass =>
+    failureClass && failureClass !== 'declined' && patched('classify-decline-codes') ? failureClass : 'declined';
+
   /** Sends a finished payout to review: its outcome stays readable, the reason says what contradicts it. */
   const review = (reason: string) => {
     view.reviewReason = reason;
@@ -357,14 +373,24 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       if (contradicts) review(`attempt with key ${event.idempotencyKey} reported succeeded after it had been declined`);
       return { kind: 'ignore' };
     }
-    let decision = view.outcome
-      ? decideClosed(status, view.outcome.status)
-      : decideOpen(status, request, event?.amount);
+    const sent = { amount: request.amount, currency: request.currency, maskedCard: view.maskedCard };
+    let decision = view.outcome ? decideClosed(status, view.outcome.status) : decideOpen(status, sent, event?.amount);
+    // A status for another amount or card sends the payout to review whatever its state; histories from
+    // before this check decided on the state alone.
+    if (decision.kind === 'review' && !view.outcome) {
+      const unchecked = decideOpen(withoutReport(status), sent, event?.amount);
+      if (unchecked.kind !== 'review' && !patched('verify-provider-claims')) decision = unchecked;
+    }
     // Some providers' callbacks carry only part of a decline's reason (RBKmoney's webhook has no failure
     // details): the status lookup has it all. Histories from before this rule finish at once.
     if (decision.kind === 'finish' && decision.status === 'declined' && source === 'callback') {
       if (patched('confirm-callback-declines'))
-        decision = { kind: 'confirm', code: decision.code ?? '', message: decision.message ?? '' };
+        decision = {
+          kind: 'confirm',
+          code: decision.code ?? '',
+          message: decision.message ?? '',
+          ...(decision.failureClass ? { failureClass: decision.failureClass } : {}),
+        };
     }
     record({
       eventId,
@@ -381,7 +407,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       finish(
         decision.status,
         decision.status === 'declined'
-          ? { code: decision.code, message: decision.message, failureClass: 'declined' }
+          ? { code: decision.code, message: decision.message, failureClass: declineClass(decision.failureClass) }
           : {},
       );
     } else if (decision.kind === 'review') {
@@ -469,7 +495,11 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       } catch (error) {
         const failure = applicationFailure(error);
         const failureClass = failure?.type ? failureClassOf[failure.type] : undefined;
-        if (!failure || !failureClass) throw error;
+        if (!failure || !failureClass) {
+          // A failure nobody classified (the binding timing out, say): the payout still ends, in review.
+          if (isCancellation(error) || !patched('outcome-for-every-failure')) throw error;
+          return await closeAfterLateWindow(unclassifiedFailure(error, 'binding the card'));
+        }
         return await closeAfterLateWindow(
           finish('declined', {
             code: providerCode(failure) ?? 'card_binding_failed',
@@ -480,7 +510,18 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       }
     }
   } catch (error) {
-    if (!isCancellation(error)) throw error;
+    if (!isCancellation(error)) {
+      // Nothing was sent: a provider this worker cannot pay through is rejected (systemic, so a batch's
+      // breaker counts it); anything else ends in review with the error. Never a payout without an outcome.
+      if (!patched('outcome-for-every-failure')) throw error;
+      const failure = applicationFailure(error);
+      if (failure?.type === failureTypes.systemic && providerCode(failure) === 'config') {
+        return await closeAfterLateWindow(
+          finish('rejected', { code: 'provider_not_configured', message: failure.message, failureClass: 'systemic' }),
+        );
+      }
+      return await closeAfterLateWindow(unclassifiedFailure(error, 'preparing the payout'));
+    }
     cancelReason ??= 'workflow cancelled';
   }
   if (cancelReason !== undefined) {
@@ -501,7 +542,12 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     } catch (error) {
       const failure = applicationFailure(error);
       const failureClass = failure?.type ? failureClassOf[failure.type] : undefined;
-      if (failure && failureClass === 'idempotency_conflict') {
+      if (failure?.type === failureTypes.unclassified) {
+        // A code the provider's table does not hold: whether anything was registered is not known, so never a
+        // decline; reconciliation may settle it from the provider's status later.
+        view.reviewKind = 'outcome_unknown';
+        finish('needs_review', { code: providerCode(failure), message: failure.message });
+      } else if (failure && failureClass === 'idempotency_conflict') {
         review(
           `idempotency key ${idempotencyKey} is taken by a different object at ${request.provider}: ${failure.message}`,
         );
@@ -519,6 +565,8 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     const submittedAt = Date.now();
     view.submittedAt = new Date(submittedAt).toISOString();
     if (submitted?.reference) view.reference = submitted.reference;
+    // "Already exists" is a claim: read the provider's record and compare it with ours before waiting on it.
+    if (submitted?.outcome === 'duplicate' && !view.outcome && patched('verify-duplicates')) await poll();
     if (!view.outcome) {
       const how =
         submitted?.outcome === 'duplicate' ? 'provider already had it' : submitted ? 'accepted' : 'answer unknown';
@@ -539,7 +587,11 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
           await poll();
           // The lookup may say more (a fuller code) or nothing new; the signed callback's decline stands.
           if (!view.outcome)
-            finish('declined', { code: decision.code, message: decision.message, failureClass: 'declined' });
+            finish('declined', {
+              code: decision.code,
+              message: decision.message,
+              failureClass: declineClass(decision.failureClass),
+            });
         }
       }
       if (view.outcome) return;

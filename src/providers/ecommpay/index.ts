@@ -35,6 +35,7 @@ import {
   endpoints,
   mapStatus,
   pickPayoutOperation,
+  reportedPayout,
   statusAnswerSchema,
 } from './wire.js';
 
@@ -175,12 +176,15 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
           return { state: 'unknown', reason: 'ecommpay answered about another payment_id' };
         }
         if (data.errors?.some((item) => item.code === '3061')) return notFound;
-        return mapStatus({
-          paymentStatus: data.payment.status,
-          operation: pickPayoutOperation(data.operations),
-          errors: data.errors,
-          clarificationFields: data.clarification_fields,
-        });
+        return {
+          ...mapStatus({
+            paymentStatus: data.payment.status,
+            operation: pickPayoutOperation(data.operations),
+            errors: data.errors,
+            clarificationFields: data.clarification_fields,
+          }),
+          ...reportedPayout(data.payment, data.account),
+        };
       }
       const classified = classifyAnswer(answer);
       switch (classified.kind) {
@@ -245,12 +249,15 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
           provider: 'ecommpay',
           idempotencyKey: payment.id,
           eventId,
-          status: mapStatus({
-            paymentStatus: payment.status,
-            operation,
-            errors: callback.errors,
-            clarificationFields: callback.clarification_fields,
-          }),
+          status: {
+            ...mapStatus({
+              paymentStatus: payment.status,
+              operation,
+              errors: callback.errors,
+              clarificationFields: callback.clarification_fields,
+            }),
+            ...reportedPayout(payment, callback.account),
+          },
           amount: payment.sum ? { value: payment.sum.amount, currency: payment.sum.currency } : undefined,
           occurredAt,
         },

@@ -156,6 +156,7 @@ describe('getStatus', () => {
     await expect(provider.getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toEqual({
       state: 'succeeded',
       reference: 'req-71228f54',
+      amount: { value: 10000, currency: 'USD' },
     });
     expect(sent[0]?.url).toBe('https://gate.example/v2/payment/status');
     expect(Object.keys(sent[0]?.body ?? {})).toEqual(['general']);
@@ -174,6 +175,8 @@ describe('getStatus', () => {
       reference: 'req-71228f54',
       code: '3104',
       message: 'Payment Constraint Invalid Payout Amount',
+      failureClass: 'declined',
+      amount: { value: 10000, currency: 'USD' },
     });
   });
 
@@ -271,7 +274,12 @@ describe('parseCallback', () => {
         provider: 'ecommpay',
         idempotencyKey: '3013',
         eventId: 'ecommpay:3013:14:success:success',
-        status: { state: 'succeeded', reference: '71228f54d21e776a481' },
+        status: {
+          state: 'succeeded',
+          reference: '71228f54d21e776a481',
+          amount: { value: 10000, currency: 'USD' },
+          maskedCard: '541333******0019',
+        },
         amount: { value: 10000, currency: 'USD' },
         occurredAt: '2019-06-24T11:08:49.000Z',
       },
@@ -430,4 +438,21 @@ test('validate applies the scheme rules with the injected clock', () => {
   const { provider } = providerWith();
   const visa = payout({ card: { pan: '4242424242424242' }, sender: { day_of_birth: '15-06-2025' } });
   expect(provider.validate(visa)).toEqual([{ path: 'sender.day_of_birth', reason: 'must be in the past' }]);
+});
+
+describe('what the provider holds (issue 19, finding 1)', () => {
+  test('a status answer reports the payment sum and the masked card, a full number masked', async () => {
+    const body = {
+      project_id: projectId,
+      payment: { id: 'p-1-a1', type: 'payout', status: 'success', sum: { amount: 10000, currency: 'RUB' } },
+      account: { number: '5555555555554444' },
+      operations: [{ id: 14, type: 'payout', status: 'success', request_id: 'r-1' }],
+    };
+    const { provider } = providerWith(answer(200, body));
+    await expect(provider.getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toMatchObject({
+      state: 'succeeded',
+      amount: { value: 10000, currency: 'RUB' },
+      maskedCard: '555555******4444',
+    });
+  });
 });

@@ -201,11 +201,11 @@ describe('getStatus', () => {
       () => ({ status: 200, body: withdrawal }),
       () => ({ status: 200, body: { ...withdrawal, status: 'Succeeded' } }),
     );
-    await expect(provider().getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toEqual({
+    await expect(provider().getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toMatchObject({
       state: 'pending',
       reference: 'tZ0jUmlsV0',
     });
-    await expect(provider().getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toEqual({
+    await expect(provider().getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toMatchObject({
       state: 'succeeded',
       reference: 'tZ0jUmlsV0',
     });
@@ -545,5 +545,14 @@ describe('availableBalance', () => {
     server.replies.push(() => ({ status: 404 }));
     await expect(provider().availableBalance('RUB')).rejects.toBeInstanceOf(SystemicProviderError);
     await expect(provider({ walletId: undefined }).availableBalance('RUB')).rejects.toThrow('RBKMONEY_WALLET_ID');
+  });
+});
+
+describe('a repeat answered 202 with the existing withdrawal (issue 19, finding 1)', () => {
+  test('is checked: another amount under our externalID is an idempotency conflict, never ours', async () => {
+    server.replies.push(() => ({ status: 202, body: { ...withdrawal, body: { amount: 100, currency: 'RUB' } } }));
+    await expect(
+      provider().submit({ request: payout(), idempotencyKey: 'p-1-a1', prepared: { destinationId: '22' } }),
+    ).rejects.toBeInstanceOf(IdempotencyConflictError);
   });
 });
