@@ -76,6 +76,11 @@ export interface PayoutTimings {
   lateEventWindowMs: number;
   /** An unknown outcome (`needs_review` at the deadline) stays open this long for reconciliation to settle it. */
   settlementWindowMs: number;
+  /**
+   * How long the provider keeps a clarification request open (ecommpay: 30 min, from a white-label copy of its
+   * docs, unverified): a request the payout cannot answer is left open this long, then the status is asked.
+   */
+  clarificationWindowMs: number;
 }
 
 export const defaultPayoutTimings: PayoutTimings = {
@@ -86,6 +91,7 @@ export const defaultPayoutTimings: PayoutTimings = {
   lateEventWindowMs: 48 * 3_600_000,
   // Reconciliation asks hourly; a payout the provider cannot answer for in a month is a person's case.
   settlementWindowMs: 30 * 24 * 3_600_000,
+  clarificationWindowMs: 30 * 60_000,
 };
 
 export interface PayoutWorkflowInput {
@@ -179,6 +185,8 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
   const inbox: ProviderEvent[] = [];
   const seenEventIds = new Set<string>();
   const answeredClarifications = new Set<string>();
+  /** A clarification the payout could not answer: when the provider's window for it has passed. */
+  let clarificationClosesAt: number | undefined;
   let cancelReason: string | undefined;
   let submissionStarted = false;
   let parentNotified: Promise<void> | undefined;
@@ -440,7 +448,14 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     } catch (error) {
       const failure = applicationFailure(error);
       if (failure?.type === failureTypes.declined) {
-        finish('declined', { code: 'clarification_unavailable', message: failure.message, failureClass: 'declined' });
+        if (patched('clarification-waits-for-window')) {
+          // Declining now would let a merchant pay again while the provider may still complete this one: the
+          // request stays open until the provider's window has passed, then the provider's status decides.
+          clarificationClosesAt = Date.now() + timings.clarificationWindowMs;
+          setStatus('awaiting_clarification', `${failure.message}; waiting for ${request.provider} to close it`);
+        } else {
+          finish('declined', { code: 'clarification_unavailable', message: failure.message, failureClass: 'declined' });
+        }
       } else {
         // The provider declines by itself when its window closes; until then the payout keeps waiting.
         log.warn('clarification answer failed', { payoutId: request.payoutId, error: String(error) });
@@ -603,6 +618,13 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
         });
         return;
       }
+      if (clarificationClosesAt !== undefined && now >= clarificationClosesAt) {
+        // The provider's clarification window has passed: its status now says how the payment ended.
+        clarificationClosesAt = undefined;
+        const decision = await poll();
+        if (decision?.kind === 'clarify') await clarify(decision.fields);
+        continue;
+      }
       if (now >= nextPollAt) {
         const decision = await poll();
         if (decision?.kind === 'clarify') await clarify(decision.fields);
@@ -610,7 +632,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
         nextPollAt = Date.now() + interval;
         continue;
       }
-      await condition(() => inbox.length > 0, Math.min(nextPollAt, deadline) - now);
+      await condition(() => inbox.length > 0, Math.min(nextPollAt, deadline, clarificationClosesAt ?? deadline) - now);
     }
   }
 

@@ -84,8 +84,11 @@ export function declineClassOf(code: string | undefined): DeclineClass {
     case 'systemic':
     case 'resend':
       return 'systemic';
+    case 'registered':
+      // A payment declined with 3191 is one whose clarification was never given: declined as asked.
+      return code === '3191' ? 'declined' : 'unclassified';
     default:
-      // duplicate, not found, registered: not a decline's reason; a person looks.
+      // duplicate, not found: not a decline's reason; a person looks.
       return 'unclassified';
   }
 }

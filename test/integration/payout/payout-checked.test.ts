@@ -89,6 +89,19 @@ test('RBKmoney account_limit_exceeded (our wallet ran dry) is systemic, not a ca
   });
 }, 60_000);
 
+test('a clarification the payout cannot answer stays open until the window passes, then ends as the provider says', async () => {
+  const handle = await stack.start(
+    ecommpayPayout(testCards.clarifyName.pan, { customer: { id: 'c-2', ip_address: '127.0.0.1' } }),
+  );
+  await waitFor(async () => (await handle.query(payoutStatusQuery)).status === 'awaiting_clarification');
+  // Not declined while the provider still holds the payment awaiting clarification.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  expect((await handle.query(payoutStatusQuery)).status).toBe('awaiting_clarification');
+  const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
+  expect(outcome).toMatchObject({ status: 'declined', code: '3191', failureClass: 'declined' });
+  expect(stack.sandbox.ledger.get('ecommpay', outcome.payoutId)?.status).toBe('declined');
+}, 60_000);
+
 describe('every payout ends with an outcome (issue 19, finding 2)', () => {
   // A worker that pays through RBKmoney only, and whose card binding fails in a way no rule classifies.
   let partial: { worker: Worker; running: Promise<void>; taskQueue: string };

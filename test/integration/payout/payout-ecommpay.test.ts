@@ -176,9 +176,12 @@ test('a clarification the payout has no data for ends declined with the reason',
   const handle = await stack.start(
     visaPayout(testCards.clarifyName.pan, { customer: { id: 'c-2', ip_address: '127.0.0.1' } }),
   );
+  // It waits for the provider's clarification window (issue 19, finding 5), then ends on the provider's decline.
+  await waitForStatus(handle, 'awaiting_clarification');
+  expect((await handle.query(payoutStatusQuery)).events.map((event) => event.state)).toContain('needs_clarification');
   const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
-  expect(outcome).toMatchObject({ status: 'declined', code: 'clarification_unavailable' });
-  expect(outcome.message).toMatch(/customer\.first_name/);
+  expect(outcome).toMatchObject({ status: 'declined', code: '3191' });
+  expect(outcome.message).toMatch(/clarification window closed/);
 });
 
 test('with every callback dropped, polling learns the outcome', async () => {
