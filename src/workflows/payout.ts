@@ -94,6 +94,9 @@ export const defaultPayoutTimings: PayoutTimings = {
   clarificationWindowMs: 30 * 60_000,
 };
 
+/** Copies of one event recorded as `duplicate` in the payout's view; later copies are counted only. */
+export const maxRecordedDuplicates = 3;
+
 export interface PayoutWorkflowInput {
   request: PayoutRequest;
   /** 1 unless an earlier attempt was definitely declined (operations' retry of declined items). */
@@ -184,6 +187,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
   };
   const inbox: ProviderEvent[] = [];
   const seenEventIds = new Set<string>();
+  const duplicateCopies = new Map<string, number>();
   const answeredClarifications = new Set<string>();
   /** A clarification the payout could not answer: when the provider's window for it has passed. */
   let clarificationClosesAt: number | undefined;
@@ -428,7 +432,12 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     const decisions: Decision[] = [];
     for (const event of inbox.splice(0)) {
       if (seenEventIds.has(event.eventId)) {
-        record({ eventId: event.eventId, source: 'callback', ...describe(event.status), effect: 'duplicate' });
+        // A few copies show a replay happened; more would only grow the query's answer.
+        const copies = (duplicateCopies.get(event.eventId) ?? 0) + 1;
+        duplicateCopies.set(event.eventId, copies);
+        if (copies <= maxRecordedDuplicates) {
+          record({ eventId: event.eventId, source: 'callback', ...describe(event.status), effect: 'duplicate' });
+        }
         continue;
       }
       seenEventIds.add(event.eventId);

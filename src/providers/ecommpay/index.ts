@@ -2,7 +2,6 @@
  * ecommpay Gate as a PayoutProvider: card payouts by PAN, by token and P2P; status by payment_id; signed
  * callbacks; and the clarification answer ecommpay may ask for while a payout waits.
  */
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { scrubCardNumbers } from '../../domain/card.js';
 import type { PayoutRequest } from '../../domain/payout-request.js';
@@ -238,10 +237,18 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
           },
         };
       }
-      const eventId =
-        operation?.id !== undefined
-          ? `ecommpay:${payment.id}:${operation.id}:${operation.status ?? ''}:${payment.status}`
-          : `ecommpay:sha256:${createHash('sha256').update(text).digest('hex')}`;
+      // The event's identity from what it says, never from its raw text (whitespace or key order would make a
+      // replay look new): payment, operation, statuses, code and amount.
+      const sum = payment.sum ? `${payment.sum.amount} ${payment.sum.currency}` : '';
+      const eventId = [
+        'ecommpay',
+        payment.id,
+        operation?.id ?? '-',
+        operation?.status ?? '',
+        payment.status,
+        operation?.code ?? '',
+        sum,
+      ].join(':');
       const occurredAt = isoDate(operation?.date ?? payment.date);
       return {
         ok: true,

@@ -6,6 +6,7 @@ import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../../src/activities/index.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { createEcommpayProvider } from '../../../src/providers/ecommpay/index.js';
+import { sign } from '../../../src/providers/ecommpay/signature.js';
 import { createRbkmoneyProvider } from '../../../src/providers/rbkmoney/index.js';
 import { providerRegistry } from '../../../src/providers/registry.js';
 import { createPayoutsWorker } from '../../../src/worker/worker.js';
@@ -101,6 +102,45 @@ test('a clarification the payout cannot answer stays open until the window passe
   expect(outcome).toMatchObject({ status: 'declined', code: '3191', failureClass: 'declined' });
   expect(stack.sandbox.ledger.get('ecommpay', outcome.payoutId)?.status).toBe('declined');
 }, 60_000);
+
+test('2,000 replays of one signed callback grow a payout’s history by a handful of events', async () => {
+  const request = ecommpayPayout(testCards.visa.pan);
+  const handle = await stack.start(request, { lateEventWindowMs: 300_000 });
+  expect((await handle.executeUpdate(awaitOutcomeUpdate)).status).toBe('succeeded');
+  const payload = {
+    project_id: sandboxProjectId,
+    payment: { id: request.payoutId, type: 'payout', status: 'success', sum: { amount: 150_000, currency: 'RUB' } },
+    operation: { type: 'payout', status: 'success', code: '0', message: 'Success' },
+  };
+  const signed = { ...payload, signature: sign(payload, sandboxSecret) };
+  const eventsNow = async () => (await handle.fetchHistory()).events?.length ?? 0;
+  await waitFor(async () => (await handle.query(payoutStatusQuery)).events.length > 0);
+  const before = await eventsNow();
+
+  const post = async (index: number) => {
+    // Whitespace varies between copies: the identity comes from the content, not the text.
+    const body = index % 2 === 0 ? JSON.stringify(signed) : JSON.stringify(signed, null, 2);
+    const response = await fetch(`${stack.relay.url}/webhooks/ecommpay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    await response.text();
+    return response.status;
+  };
+  const statuses: number[] = [];
+  for (let batch = 0; batch < 2_000; batch += 40) {
+    statuses.push(...(await Promise.all(Array.from({ length: 40 }, (_, i) => post(batch + i)))));
+  }
+  expect(statuses.every((status) => status === 200)).toBe(true);
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const grown = (await eventsNow()) - before;
+  expect(grown).toBeLessThanOrEqual(6);
+  const view = await handle.query(payoutStatusQuery);
+  expect(view.status).toBe('succeeded');
+  expect(view.events.filter((event) => event.effect === 'duplicate').length).toBeLessThanOrEqual(3);
+  await handle.terminate('test done');
+}, 300_000);
 
 describe('every payout ends with an outcome (issue 19, finding 2)', () => {
   // A worker that pays through RBKmoney only, and whose card binding fails in a way no rule classifies.
