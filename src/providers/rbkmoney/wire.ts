@@ -32,6 +32,8 @@ export type Identity = z.infer<typeof identitySchema>;
 export interface IdentityParams {
   name: string;
   provider: string;
+  /** Required by the specs before Nov 2021 and sent by the provider's guide (`person`). */
+  class?: string;
   externalID?: string;
   metadata?: Record<string, unknown>;
 }

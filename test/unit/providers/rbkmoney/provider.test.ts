@@ -501,6 +501,8 @@ describe('setupAccount', () => {
       'POST /wallet/v0/webhooks',
     ]);
     expect(JSON.parse(server.seen[1]?.body ?? '')).toMatchObject({ identity: '3', externalID: 'payouts-wallet' });
+    // The identity's class, as the provider's guide sends it (issue 19, finding 7).
+    expect(JSON.parse(server.seen[0]?.body ?? '')).toMatchObject({ provider: 'test', class: 'person' });
     expect(JSON.parse(server.seen[3]?.body ?? '')).toEqual({
       identityID: '3',
       url: input.webhookUrl,
