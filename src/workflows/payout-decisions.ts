@@ -128,6 +128,18 @@ export function decideClosed(status: ProviderStatus, finalStatus: PayoutStatus):
   return { kind: 'review', reason: `after the payout ended as ${finalStatus}, the provider reported ${said}${extra}` };
 }
 
+/**
+ * The provider reference a payout keeps: the first one reported about its own key. An event about another
+ * attempt's key names that attempt's object, never ours.
+ */
+export function adoptReference(
+  current: string | undefined,
+  reported: string | undefined,
+  aboutOurKey: boolean,
+): string | undefined {
+  return current ?? (aboutOurKey ? reported : undefined);
+}
+
 /** The status without what the provider reports holding (the decision as made before claims were checked). */
 export function withoutReport(status: ProviderStatus): ProviderStatus {
   const { amount: _amount, maskedCard: _card, ...rest } = status;

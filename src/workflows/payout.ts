@@ -63,6 +63,7 @@ import {
   formatDuration,
   nextPollDelay,
   withoutReport,
+  adoptReference,
 } from './payout-decisions.js';
 
 export interface PayoutTimings {
@@ -377,8 +378,14 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     eventId: string,
     event?: ProviderEvent,
   ): Decision => {
-    if (status.reference && !view.reference) view.reference = status.reference;
-    if (event && event.idempotencyKey !== idempotencyKey) {
+    const otherKey = event !== undefined && event.idempotencyKey !== idempotencyKey;
+    // Another attempt's reference is not ours: the key is checked first. Histories from before copied it.
+    const adopted = adoptReference(view.reference, status.reference, !otherKey);
+    if (adopted !== view.reference) view.reference = adopted;
+    else if (otherKey && status.reference && !view.reference && !patched('check-event-key-first')) {
+      view.reference = status.reference;
+    }
+    if (event && otherKey) {
       // An earlier attempt was declined before this one began; news that it paid after all needs a person.
       const contradicts = status.state === 'succeeded';
       record({ eventId, source, ...describe(status), effect: contradicts ? 'contradiction' : 'recorded' });

@@ -11,11 +11,11 @@ import { createRbkmoneyProvider } from '../../../src/providers/rbkmoney/index.js
 import { providerRegistry } from '../../../src/providers/registry.js';
 import { createPayoutsWorker } from '../../../src/worker/worker.js';
 import { payoutSearchAttributePairs } from '../../../src/workflows/batch-child-options.js';
-import { payoutWorkflowId } from '../../../src/workflows/definitions.js';
 import { PayoutWorkflow } from '../../../src/workflows/payout.js';
 import { testServer } from '../helpers.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
-import { payoutStatusQuery } from '../../../src/workflows/definitions.js';
+import { payoutStatusQuery, payoutWorkflowId } from '../../../src/workflows/definitions.js';
+import { PayoutsClient } from '../../../src/client/index.js';
 import { replayStarted } from '../replay-helpers.js';
 import {
   awaitOutcomeUpdate,
@@ -151,10 +151,16 @@ describe('every payout ends with an outcome (issue 19, finding 2)', () => {
       rbkmoney: () =>
         createRbkmoneyProvider({ baseUrl: stack.sandbox.url, apiKey: rbkmoneyApiKey, walletCurrency: 'RUB' }),
     });
+    const real = createActivities({ providers, client: stack.conns.client, taskQueue });
     const activities = {
-      ...createActivities({ providers, client: stack.conns.client, taskQueue }),
+      ...real,
       requestCardBinding: () =>
         Promise.reject(ApplicationFailure.nonRetryable('the binding service answered nonsense', 'OddFailure')),
+      // A slow page read, so a pause can arrive while the batch waits for it (finding 8).
+      readBatchPage: async (input: Parameters<typeof real.readBatchPage>[0]) => {
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        return real.readBatchPage(input);
+      },
     };
     const worker = await createPayoutsWorker({
       connection: stack.conns.nativeConnection,
@@ -180,6 +186,23 @@ describe('every payout ends with an outcome (issue 19, finding 2)', () => {
     stack.started.push({ scenario: expect.getState().currentTestName ?? 'unnamed', handle });
     return handle;
   };
+
+  test('a batch paused while it reads a page starts no child from it (finding 8)', async () => {
+    const payouts = new PayoutsClient({ client: stack.conns.client, taskQueue: partial.taskQueue });
+    const batchId = `pause-race-${Date.now().toString(36)}`;
+    const items = [ecommpayPayout(testCards.visa.pan), ecommpayPayout(testCards.visa.pan)];
+    await payouts.submitBatch({ batchId, items, childTimings: testTimings });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await payouts.pauseBatch(batchId, 'operator pause during the page read');
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const progress = await payouts.getBatch(batchId);
+    expect(progress.paused).toBeDefined();
+    expect(progress.inFlight).toBe(0);
+    for (const item of items) {
+      await expect(stack.conns.client.workflow.getHandle(payoutWorkflowId(item.payoutId)).describe()).rejects.toThrow();
+    }
+    await payouts.cancelBatch(batchId, 'test done');
+  }, 60_000);
 
   test('a provider the worker is not configured for: rejected, systemic (the batch breaker counts it)', async () => {
     const handle = await startOnPartial(ecommpayPayout(testCards.visa.pan));

@@ -1,4 +1,5 @@
 import {
+  adoptReference,
   claimMismatch,
   decideClosed,
   decideOpen,
@@ -150,5 +151,13 @@ describe('a decline is what its code says (issue 19, findings 4 and 6)', () => {
       sent,
     );
     expect(decision.kind === 'review' && decision.reason).toContain('77777');
+  });
+});
+
+describe('adoptReference: the key is checked before a reference is copied (issue 19, finding 8)', () => {
+  it("keeps the first reference reported about our key, never another attempt's", () => {
+    expect(adoptReference(undefined, 'ref-other', false)).toBe(undefined);
+    expect(adoptReference(undefined, 'ref-ours', true)).toBe('ref-ours');
+    expect(adoptReference('ref-ours', 'ref-later', true)).toBe('ref-ours');
   });
 });
