@@ -1,6 +1,7 @@
 // Issue 19, "paid exactly once, checked": a provider's answer is a claim. A "duplicate", a callback's code
 // or a status is checked against what we sent before it moves the payout, end to end through the sandbox.
 import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
+import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../../src/activities/index.js';
@@ -34,6 +35,15 @@ beforeAll(async () => {
   stack = await startPayoutStack('payout-checked');
 });
 afterAll(async () => stack.close());
+
+/** An RBKmoney payout to the Visa test card; a fresh payoutId each call. */
+const rbkmoneyPayout = (amount: number): PayoutRequestInput => ({
+  payoutId: `r-${randomUUID().slice(0, 12)}`,
+  provider: 'rbkmoney',
+  amount,
+  currency: 'RUB',
+  card: { pan: testCards.visa.pan, expMonth: 12, expYear: 2030, holder: 'IVAN PETROV' },
+});
 
 /** Another system on the same ecommpay project: its callbacks go to its own (here: nobody's) URL. */
 const otherClient = () =>
@@ -75,13 +85,7 @@ test('a code no table holds, in a callback, is never a final decline by itself',
 }, 60_000);
 
 test('RBKmoney account_limit_exceeded (our wallet ran dry) is systemic, not a card decline', async () => {
-  const handle = await stack.start({
-    payoutId: `r-${Date.now().toString(36)}`,
-    provider: 'rbkmoney',
-    amount: 600_000_000,
-    currency: 'RUB',
-    card: { pan: testCards.visa.pan, expMonth: 12, expYear: 2030, holder: 'IVAN PETROV' },
-  });
+  const handle = await stack.start(rbkmoneyPayout(600_000_000));
   const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
   expect(outcome).toMatchObject({
     status: 'declined',
@@ -212,13 +216,7 @@ describe('every payout ends with an outcome (issue 19, finding 2)', () => {
   }, 60_000);
 
   test('a card binding failing in a way nobody classified ends in review with the error', async () => {
-    const handle = await startOnPartial({
-      payoutId: `r-${Date.now().toString(36)}`,
-      provider: 'rbkmoney',
-      amount: 1_000,
-      currency: 'RUB',
-      card: { pan: testCards.visa.pan, expMonth: 12, expYear: 2030, holder: 'IVAN PETROV' },
-    });
+    const handle = await startOnPartial(rbkmoneyPayout(1_000));
     const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
     expect(outcome.status).toBe('needs_review');
     expect(outcome.message).toContain('the binding service answered nonsense');
