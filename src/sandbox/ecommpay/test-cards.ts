@@ -83,7 +83,7 @@ export const testAmounts: ReadonlyArray<{ amount: number; outcome: Outcome }> = 
   { amount: 303, outcome: { kind: 'decline', code: '303' } },
   { amount: 601, outcome: { kind: 'decline', code: '601' } },
   { amount: 3101, outcome: { kind: 'decline', code: '3101' } },
-  { amount: 77777, outcome: { kind: 'decline', code: '77777' } },
+  { amount: 17777, outcome: { kind: 'decline', code: '77777' } },
 ];
 
 const byPan = new Map<string, Outcome>(Object.values(testCards).map((card) => [card.pan, card.outcome]));

@@ -78,7 +78,7 @@ test('a 3028 in a callback is our balance, not a card decline: systemic, for the
 }, 60_000);
 
 test('a code no table holds, in a callback, is never a final decline by itself', async () => {
-  const handle = await stack.start(ecommpayPayout('4111111111111111', { amount: 77_777 }));
+  const handle = await stack.start(ecommpayPayout('4111111111111111', { amount: 17_777 }));
   const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
   expect(outcome.status).toBe('needs_review');
   expect(outcome.message).toContain('77777');
