@@ -145,6 +145,8 @@ export const configSchema = z.object({
   /** For `payouts rbkmoney setup`: the identity provider id the contract names, the wallet currency, and the
    * relay's public URL the provider will deliver webhooks to. */
   RBKMONEY_IDENTITY_PROVIDER: z.string().min(1).default('test'),
+  /** The identity class setup sends (specs before Nov 2021 require it; the provider's guide sends `person`). */
+  RBKMONEY_IDENTITY_CLASS: z.string().min(1).default('person'),
   RBKMONEY_WALLET_CURRENCY: currencyCode.default('RUB'),
   RBKMONEY_WEBHOOK_URL: z.url().optional(),
   /**

@@ -12,6 +12,7 @@ import {
   ProviderError,
   SystemicProviderError,
   TransientProviderError,
+  UnclassifiedProviderError,
 } from '../providers/errors.js';
 
 export { failureTypes, nonRetryableFailureTypes } from '../workflows/definitions.js';
@@ -46,11 +47,13 @@ export function toApplicationFailure(error: unknown): ApplicationFailure {
       ? failureTypes.declined
       : error instanceof IdempotencyConflictError
         ? failureTypes.idempotencyConflict
-        : error instanceof InvalidPayoutRequestError
-          ? failureTypes.invalidRequest
-          : error instanceof SystemicProviderError
-            ? failureTypes.systemic
-            : failureTypes.systemic;
+        : error instanceof UnclassifiedProviderError
+          ? failureTypes.unclassified
+          : error instanceof InvalidPayoutRequestError
+            ? failureTypes.invalidRequest
+            : error instanceof SystemicProviderError
+              ? failureTypes.systemic
+              : failureTypes.systemic;
   return ApplicationFailure.create({ message, type, nonRetryable: true, details: [details] });
 }
 

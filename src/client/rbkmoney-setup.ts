@@ -10,7 +10,12 @@ import { type AccountSetup, createRbkmoneyProvider } from '../providers/rbkmoney
 export function accountSetupInput(cfg: Config) {
   const currency = cfg.RBKMONEY_WALLET_CURRENCY;
   return {
-    identity: { name: 'payouts', provider: cfg.RBKMONEY_IDENTITY_PROVIDER, externalID: 'payouts-identity' },
+    identity: {
+      name: 'payouts',
+      provider: cfg.RBKMONEY_IDENTITY_PROVIDER,
+      class: cfg.RBKMONEY_IDENTITY_CLASS,
+      externalID: 'payouts-identity',
+    },
     wallet: { name: `payouts ${currency}`, currency, externalID: `payouts-wallet-${currency}` },
     webhookUrl: cfg.RBKMONEY_WEBHOOK_URL ?? `http://localhost:${cfg.RELAY_PORT}/webhooks/rbkmoney`,
   };

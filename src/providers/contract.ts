@@ -32,22 +32,34 @@ export interface StatusLookup {
   reference?: string;
 }
 
-/** An amount as a provider reports it (minor units), to compare with what we sent. */
-export interface ReportedAmount {
-  value: number;
-  currency: string;
+export type DeclineClass = 'declined' | 'systemic' | 'invalid_request' | 'unclassified';
+
+/** What the provider says its record holds, to check against what we sent (never trusted on its own). */
+export interface ReportedPayout {
+  amount?: { value: number; currency: string };
+  /** The card as the provider shows it, masked (ecommpay `account.number`); absent for tokens. */
+  maskedCard?: string;
 }
 
-/**
- * The provider's view of a payout, mapped. `unknown` is never a failure: money may have moved. A status
- * lookup's success carries the amount when the provider reports one (the settle update checks it).
- */
-export type ProviderStatus =
-  | { state: 'pending'; reference?: string; detail?: string }
-  | { state: 'succeeded'; reference?: string; amount?: ReportedAmount }
-  | { state: 'declined'; reference?: string; code: string; message: string }
-  | { state: 'needs_clarification'; reference?: string; fields: string[] }
-  | { state: 'unknown'; reference?: string; reason: string };
+/** The provider's view of a payout, mapped. `unknown` is never a failure: money may have moved. */
+export type ProviderStatus = ReportedPayout &
+  (
+    | { state: 'pending'; reference?: string; detail?: string }
+    | { state: 'succeeded'; reference?: string }
+    | {
+        state: 'declined';
+        reference?: string;
+        code: string;
+        message: string;
+        /**
+         * What the code says, from the provider's one code table: a card's decline, our side (systemic), a
+         * wrong request, or a code the table does not know (never a final decline by itself). Absent: declined.
+         */
+        failureClass?: DeclineClass;
+      }
+    | { state: 'needs_clarification'; reference?: string; fields: string[] }
+    | { state: 'unknown'; reference?: string; reason: string }
+  );
 
 /** A verified callback, mapped to the payout it concerns. */
 export interface ProviderEvent {

@@ -5,7 +5,7 @@
  */
 import type { ProviderName } from '../domain/payout-request.js';
 
-export type ProviderErrorClass = 'transient' | 'declined' | 'invalid_request' | 'systemic';
+export type ProviderErrorClass = 'transient' | 'declined' | 'invalid_request' | 'systemic' | 'unclassified';
 
 export abstract class ProviderError extends Error {
   abstract readonly errorClass: ProviderErrorClass;
@@ -55,4 +55,12 @@ export class SystemicProviderError extends ProviderError {
 /** An idempotent create found an existing object that differs from what we asked for. */
 export class IdempotencyConflictError extends ProviderError {
   readonly errorClass = 'invalid_request';
+}
+
+/**
+ * The provider answered with a code its own table does not hold: whether anything was registered is not
+ * known, so it is never a final decline; the payout goes to review with the code.
+ */
+export class UnclassifiedProviderError extends ProviderError {
+  readonly errorClass = 'unclassified';
 }

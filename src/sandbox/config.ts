@@ -37,6 +37,8 @@ export const sandboxEnvSchema = z.object({
   SANDBOX_ECOMMPAY_SECRET_KEY: z.string().min(1).default('sandbox-ecommpay-secret'),
   /** Where callbacks go when a request names no general.merchant_callback_url. */
   SANDBOX_ECOMMPAY_CALLBACK_URL: z.url().default('http://localhost:3001/webhooks/ecommpay'),
+  /** An unanswered clarification request expires (declined, 3191) after this long: ecommpay's 30 minutes. */
+  SANDBOX_ECOMMPAY_CLARIFICATION_WINDOW_MS: millis(30 * 60_000),
 
   /** From acceptance to the final status (or to a clarification request). */
   SANDBOX_PROCESSING_MS: millis(2_000),
@@ -67,7 +69,12 @@ export interface EcommpaySandboxSettings {
   projectId: number;
   secretKey: string;
   callbackUrl: string;
+  /** How long a clarification request waits for its answer before the payout is declined (30 min when unset). */
+  clarificationWindowMs?: number;
 }
+
+/** ecommpay waits 30 minutes for a clarification (reference/ecommpay.md §3, from a white-label copy of the docs). */
+export const defaultClarificationWindowMs = 30 * 60_000;
 
 export interface SandboxSettings {
   host: string;
@@ -103,6 +110,7 @@ export function sandboxSettingsFromEnv(env: Record<string, string | undefined> =
       projectId: e.SANDBOX_ECOMMPAY_PROJECT_ID,
       secretKey: e.SANDBOX_ECOMMPAY_SECRET_KEY,
       callbackUrl: e.SANDBOX_ECOMMPAY_CALLBACK_URL,
+      clarificationWindowMs: e.SANDBOX_ECOMMPAY_CLARIFICATION_WINDOW_MS,
     },
     rbkmoney: rbkmoneySandboxSettingsFromEnv(env),
     timing: {

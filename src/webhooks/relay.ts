@@ -15,7 +15,9 @@
  * Duplicates and reordering are harmless: the workflow deduplicates by event id and never leaves a terminal state.
  */
 import http from 'node:http';
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { createHash } from 'node:crypto';
+import { type Client, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { Logger } from 'pino';
 import { providerNames, type ProviderName } from '../domain/payout-request.js';
 import type { BindingEvent, ProviderEvent } from '../providers/contract.js';
@@ -85,9 +87,22 @@ function answer(res: http.ServerResponse, status: number, body: Record<string, u
   res.end(JSON.stringify(body));
 }
 
+/** gRPC's NOT_FOUND: the workflow has no running execution. */
+const grpcNotFound = 5;
+
 /** Is a signal failure Temporal's "no such (running) workflow", as opposed to Temporal being unreachable? */
 function isMissingWorkflow(error: unknown): boolean {
-  return error instanceof WorkflowNotFoundError;
+  return error instanceof WorkflowNotFoundError || (isGrpcServiceError(error) && Number(error.code) === grpcNotFound);
+}
+
+/**
+ * The signal's request id, derived from the event's identity (parsed content, never raw text): Temporal records
+ * the request ids a run has been signalled with and answers a repeat as delivered without adding an event, so a
+ * replayed callback, however often it comes, grows the history once.
+ */
+export function signalRequestId(workflowId: string, eventId: string): string {
+  const hex = createHash('sha256').update(`${workflowId}\n${eventId}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** How long a callback waits for Temporal before the provider is told to retry (503). */
@@ -103,6 +118,19 @@ export function createRelayHandlers(options: RelayOptions): {
   const withinDeadline = <T>(call: () => Promise<T>) =>
     client.connection.withDeadline(Date.now() + temporalDeadlineMs, call);
 
+  /** A signal whose request id is the event's identity: Temporal takes each event once per run. */
+  async function signalOnce(workflowId: string, signalName: string, arg: unknown, eventId: string): Promise<void> {
+    const payloads = await encodeToPayloads(client.options.loadedDataConverter, arg);
+    await client.workflowService.signalWorkflowExecution({
+      namespace: client.options.namespace,
+      workflowExecution: { workflowId },
+      signalName,
+      input: { payloads },
+      identity: client.options.identity,
+      requestId: signalRequestId(workflowId, eventId),
+    });
+  }
+
   async function deliver(
     provider: ProviderName,
     event: ProviderEvent,
@@ -110,7 +138,7 @@ export function createRelayHandlers(options: RelayOptions): {
     // Each attempt is its own workflow: `payout-<payoutId>` for the first, `payout-<payoutId>.a<n>` later.
     const workflowId = workflowIdOfKey(event.idempotencyKey);
     try {
-      await withinDeadline(() => client.workflow.getHandle(workflowId).signal(providerEventSignal, event));
+      await withinDeadline(() => signalOnce(workflowId, providerEventSignal.name, event, event.eventId));
       logger.info({ provider, workflowId, eventId: event.eventId, state: event.status.state }, 'callback delivered');
       metrics.delivered(provider, 'payout');
       return { status: 200, body: { delivered: workflowId } };
@@ -131,7 +159,7 @@ export function createRelayHandlers(options: RelayOptions): {
   ): Promise<{ status: number; body: Record<string, unknown> }> {
     const workflowId = destinationWorkflowId(binding.idempotencyKey);
     try {
-      await withinDeadline(() => client.workflow.getHandle(workflowId).signal(bindingEventSignal, binding));
+      await withinDeadline(() => signalOnce(workflowId, bindingEventSignal.name, binding, binding.eventId));
       logger.info({ provider, workflowId, eventId: binding.eventId, state: binding.state }, 'binding event delivered');
       metrics.delivered(provider, 'destination');
       return { status: 200, body: { delivered: workflowId } };

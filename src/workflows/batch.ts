@@ -395,7 +395,7 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     if (input.retry) return await startRetries();
     const { page: index, offset } = pageOf(state.cursor, source.pageSize);
     const items = await pageItems(index);
-    if (!items) return;
+    if (!items || stoppedWhileAwaiting()) return;
     if (items[offset]?.seq !== state.cursor) {
       state.paused = { reason: `page ${index} does not hold item ${state.cursor}`, by: 'system', since: now() };
       return;
@@ -410,6 +410,14 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     await Promise.all(chosen.map(startOrReport));
     state.cursor += chosen.length;
     if (input.totals) addStarted(state, chosen);
+  }
+
+  /**
+   * A pause or cancel that arrived while the page was read (or the retry planned) stops the starts it would
+   * have raced. Histories from before this check started the children.
+   */
+  function stoppedWhileAwaiting(): boolean {
+    return (state.paused !== undefined || state.cancelled !== undefined) && patched('recheck-gates-before-start');
   }
 
   async function startOrReport(item: BatchItem): Promise<void> {
@@ -473,7 +481,7 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
   async function startRetries(): Promise<void> {
     const { page: index } = pageOf(state.cursor, source.pageSize);
     const plan = await retryPlan(index);
-    if (!plan) return;
+    if (!plan || stoppedWhileAwaiting()) return;
     const pageEnd = Math.min((index + 1) * source.pageSize, source.itemCount);
     const from = state.cursor;
     const next = chooseRetries(plan, from, options.concurrency - state.inFlight.length, pageEnd);

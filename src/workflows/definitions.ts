@@ -31,6 +31,8 @@ export const failureTypes = {
   invalidRequest: 'InvalidPayoutRequest',
   systemic: 'ProviderSystemic',
   idempotencyConflict: 'IdempotencyConflict',
+  /** A code the provider's table does not hold: never a final decline; the payout goes to review. */
+  unclassified: 'ProviderUnclassified',
 } as const;
 
 export const nonRetryableFailureTypes = [
@@ -38,6 +40,7 @@ export const nonRetryableFailureTypes = [
   failureTypes.invalidRequest,
   failureTypes.systemic,
   failureTypes.idempotencyConflict,
+  failureTypes.unclassified,
 ];
 
 // ---- PayoutWorkflow ----

@@ -3,15 +3,24 @@
  * No Temporal API here, so the rules are unit-tested directly and the workflow stays small.
  */
 import type { PayoutStatus, TerminalStatus } from '../domain/payout-outcome.js';
-import type { ProviderStatus } from '../providers/contract.js';
+import type { DeclineClass, ProviderStatus, ReportedPayout } from '../providers/contract.js';
+
+type DeclineFailureClass = Exclude<DeclineClass, 'unclassified'>;
 import type { RecordedEvent } from './definitions.js';
 
 /** What the workflow should do with one provider status. */
 export type Decision =
-  | { kind: 'finish'; status: Extract<TerminalStatus, 'succeeded' | 'declined'>; code?: string; message?: string }
+  | {
+      kind: 'finish';
+      status: Extract<TerminalStatus, 'succeeded' | 'declined'>;
+      code?: string;
+      message?: string;
+      /** A decline's class by the provider's code table (a batch's breaker counts `systemic`). */
+      failureClass?: DeclineFailureClass;
+    }
   | { kind: 'clarify'; fields: string[] }
   /** A decline heard by callback: ask the provider's status for the full reason before finishing. */
-  | { kind: 'confirm'; code: string; message: string }
+  | { kind: 'confirm'; code: string; message: string; failureClass?: DeclineFailureClass }
   | { kind: 'wait' }
   /** Already terminal and the provider now says something else: money may have moved, a person must look. */
   | { kind: 'review'; reason: string }
@@ -20,7 +29,11 @@ export type Decision =
 export interface Sent {
   amount: number;
   currency: string;
+  /** Our card, masked (`424242******4242`), or `token` when we paid by a provider's token. */
+  maskedCard?: string;
 }
+
+type Reported = ReportedPayout;
 
 /** Compares what the provider reports having paid with what we sent; a mismatch is never "success". */
 export function amountMismatch(sent: Sent, reported?: { value: number; currency: string }): string | undefined {
@@ -29,19 +42,70 @@ export function amountMismatch(sent: Sent, reported?: { value: number; currency:
   return `provider reports ${reported.value} ${reported.currency}, we sent ${sent.amount} ${sent.currency}`;
 }
 
-/** While the payout still waits for its outcome. */
+/** First six and last four digits of a masked card: the part every provider's mask shows. */
+function cardEnds(masked: string): string | undefined {
+  const match = /^(\d{6})[\d*]*?(\d{4})$/.exec(masked.replace(/[\s-]/g, ''));
+  return match ? `${match[1]}…${match[2]}` : undefined;
+}
+
+function cardDiffers(ours: string | undefined, theirs: string | undefined): boolean {
+  if (ours === undefined || theirs === undefined) return false;
+  const [a, b] = [cardEnds(ours), cardEnds(theirs)];
+  return a !== undefined && b !== undefined && a !== b;
+}
+
+/**
+ * What the provider holds under our key against what we sent: amount, currency and card. A record that
+ * differs is someone else's payment (another system on the project, an aged-out payout), never ours.
+ */
+export function claimMismatch(sent: Sent, reported: Reported): string | undefined {
+  const amountDiffers =
+    reported.amount !== undefined &&
+    (reported.amount.value !== sent.amount || reported.amount.currency !== sent.currency);
+  const card = cardDiffers(sent.maskedCard, reported.maskedCard);
+  if (!amountDiffers && !card) return undefined;
+  const theirs = `${reported.amount ? `${reported.amount.value} ${reported.amount.currency}` : 'an amount'}${
+    reported.maskedCard ? ` to ${reported.maskedCard}` : ''
+  }`;
+  const ours = `${sent.amount} ${sent.currency}${sent.maskedCard && sent.maskedCard !== 'token' ? ` to ${sent.maskedCard}` : ''}`;
+  return `the provider holds ${theirs} under our key; we sent ${ours}`;
+}
+
+/**
+ * While the payout still waits for its outcome. `reported` is the callback's amount (older callers); a
+ * status's own amount and card are checked whatever its state.
+ */
 export function decideOpen(
   status: ProviderStatus,
   sent: Sent,
   reported?: { value: number; currency: string },
 ): Decision {
+  const mismatch = claimMismatch(sent, {
+    ...(status.amount ? { amount: status.amount } : {}),
+    ...(status.maskedCard ? { maskedCard: status.maskedCard } : {}),
+  });
+  if (mismatch) return { kind: 'review', reason: mismatch };
   switch (status.state) {
     case 'succeeded': {
-      const mismatch = amountMismatch(sent, reported);
-      return mismatch ? { kind: 'review', reason: mismatch } : { kind: 'finish', status: 'succeeded' };
+      const differs = amountMismatch(sent, reported);
+      return differs ? { kind: 'review', reason: differs } : { kind: 'finish', status: 'succeeded' };
     }
-    case 'declined':
-      return { kind: 'finish', status: 'declined', code: status.code, message: status.message };
+    case 'declined': {
+      if (status.failureClass === 'unclassified') {
+        return {
+          kind: 'review',
+          reason: `declined with code ${status.code} (${status.message}), which the provider's code table does not hold: a person decides`,
+        };
+      }
+      const failureClass = status.failureClass ?? 'declined';
+      return {
+        kind: 'finish',
+        status: 'declined',
+        code: status.code,
+        message: status.message,
+        ...(failureClass === 'declined' ? {} : { failureClass }),
+      };
+    }
     case 'needs_clarification':
       return { kind: 'clarify', fields: status.fields };
     case 'pending':
@@ -62,6 +126,26 @@ export function decideClosed(status: ProviderStatus, finalStatus: PayoutStatus):
   const said = status.state === 'unknown' ? `unknown (${status.reason})` : status.state;
   const extra = status.state === 'declined' ? ` ${status.code} ${status.message}` : '';
   return { kind: 'review', reason: `after the payout ended as ${finalStatus}, the provider reported ${said}${extra}` };
+}
+
+/**
+ * The provider reference a payout keeps: the first one reported about its own key. An event about another
+ * attempt's key names that attempt's object, never ours.
+ */
+export function adoptReference(
+  current: string | undefined,
+  reported: string | undefined,
+  aboutOurKey: boolean,
+): string | undefined {
+  return current ?? (aboutOurKey ? reported : undefined);
+}
+
+/** The status without what the provider reports holding (the decision as made before claims were checked). */
+export function withoutReport(status: ProviderStatus): ProviderStatus {
+  const { amount: _amount, maskedCard: _card, ...rest } = status;
+  if (rest.state !== 'declined') return rest;
+  const { failureClass: _class, ...declined } = rest;
+  return declined;
 }
 
 export function describe(status: ProviderStatus): Pick<RecordedEvent, 'state' | 'code' | 'message'> {

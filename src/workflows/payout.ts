@@ -62,6 +62,8 @@ import {
   describe,
   formatDuration,
   nextPollDelay,
+  withoutReport,
+  adoptReference,
 } from './payout-decisions.js';
 
 export interface PayoutTimings {
@@ -75,6 +77,11 @@ export interface PayoutTimings {
   lateEventWindowMs: number;
   /** An unknown outcome (`needs_review` at the deadline) stays open this long for reconciliation to settle it. */
   settlementWindowMs: number;
+  /**
+   * How long the provider keeps a clarification request open (ecommpay: 30 min, from a white-label copy of its
+   * docs, unverified): a request the payout cannot answer is left open this long, then the status is asked.
+   */
+  clarificationWindowMs: number;
 }
 
 export const defaultPayoutTimings: PayoutTimings = {
@@ -85,7 +92,11 @@ export const defaultPayoutTimings: PayoutTimings = {
   lateEventWindowMs: 48 * 3_600_000,
   // Reconciliation asks hourly; a payout the provider cannot answer for in a month is a person's case.
   settlementWindowMs: 30 * 24 * 3_600_000,
+  clarificationWindowMs: 30 * 60_000,
 };
+
+/** Copies of one event recorded as `duplicate` in the payout's view; later copies are counted only. */
+export const maxRecordedDuplicates = 3;
 
 export interface PayoutWorkflowInput {
   request: PayoutRequest;
@@ -177,7 +188,10 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
   };
   const inbox: ProviderEvent[] = [];
   const seenEventIds = new Set<string>();
+  const duplicateCopies = new Map<string, number>();
   const answeredClarifications = new Set<string>();
+  /** A clarification the payout could not answer: when the provider's window for it has passed. */
+  let clarificationClosesAt: number | undefined;
   let cancelReason: string | undefined;
   let submissionStarted = false;
   let parentNotified: Promise<void> | undefined;
@@ -241,6 +255,21 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     notifyMerchant(outcome);
     return outcome;
   };
+
+  /** An error no rule classifies ends the payout in review, naming the step and the error, before anything was sent. */
+  const unclassifiedFailure = (error: unknown, step: string): PayoutOutcome => {
+    const failure = applicationFailure(error);
+    const cause = error instanceof ActivityFailure && error.cause ? error.cause.message : undefined;
+    const detail = failure?.message ?? cause ?? (error instanceof Error ? error.message : String(error));
+    return finish('needs_review', { message: `${step} failed and nothing was sent: ${detail}` });
+  };
+
+  /**
+   * A decline's class from the provider's code table: 3028 or account_limit_exceeded is our balance (systemic,
+   * counted by a batch's breaker), not the card. Histories from before the table reached callbacks said declined.
+   */
+  const declineClass = (failureClass: FailureClass | undefined): FailureClass =>
+    failureClass && failureClass !== 'declined' && patched('classify-decline-codes') ? failureClass : 'declined';
 
   /** Sends a finished payout to review: its outcome stays readable, the reason says what contradicts it. */
   const review = (reason: string) => {
@@ -380,22 +409,38 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     eventId: string,
     event?: ProviderEvent,
   ): Decision => {
-    if (status.reference && !view.reference) view.reference = status.reference;
-    if (event && event.idempotencyKey !== idempotencyKey) {
+    const otherKey = event !== undefined && event.idempotencyKey !== idempotencyKey;
+    // Another attempt's reference is not ours: the key is checked first. Histories from before copied it.
+    const adopted = adoptReference(view.reference, status.reference, !otherKey);
+    if (adopted !== view.reference) view.reference = adopted;
+    else if (otherKey && status.reference && !view.reference && !patched('check-event-key-first')) {
+      view.reference = status.reference;
+    }
+    if (event && otherKey) {
       // An earlier attempt was declined before this one began; news that it paid after all needs a person.
       const contradicts = status.state === 'succeeded';
       record({ eventId, source, ...describe(status), effect: contradicts ? 'contradiction' : 'recorded' });
       if (contradicts) review(`attempt with key ${event.idempotencyKey} reported succeeded after it had been declined`);
       return { kind: 'ignore' };
     }
-    let decision = view.outcome
-      ? decideClosed(status, view.outcome.status)
-      : decideOpen(status, request, event?.amount);
+    const sent = { amount: request.amount, currency: request.currency, maskedCard: view.maskedCard };
+    let decision = view.outcome ? decideClosed(status, view.outcome.status) : decideOpen(status, sent, event?.amount);
+    // A status for another amount or card sends the payout to review whatever its state; histories from
+    // before this check decided on the state alone.
+    if (decision.kind === 'review' && !view.outcome) {
+      const unchecked = decideOpen(withoutReport(status), sent, event?.amount);
+      if (unchecked.kind !== 'review' && !patched('verify-provider-claims')) decision = unchecked;
+    }
     // Some providers' callbacks carry only part of a decline's reason (RBKmoney's webhook has no failure
     // details): the status lookup has it all. Histories from before this rule finish at once.
     if (decision.kind === 'finish' && decision.status === 'declined' && source === 'callback') {
       if (patched('confirm-callback-declines'))
-        decision = { kind: 'confirm', code: decision.code ?? '', message: decision.message ?? '' };
+        decision = {
+          kind: 'confirm',
+          code: decision.code ?? '',
+          message: decision.message ?? '',
+          ...(decision.failureClass ? { failureClass: decision.failureClass } : {}),
+        };
     }
     record({
       eventId,
@@ -412,7 +457,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       finish(
         decision.status,
         decision.status === 'declined'
-          ? { code: decision.code, message: decision.message, failureClass: 'declined' }
+          ? { code: decision.code, message: decision.message, failureClass: declineClass(decision.failureClass) }
           : {},
       );
     } else if (decision.kind === 'review') {
@@ -425,7 +470,12 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     const decisions: Decision[] = [];
     for (const event of inbox.splice(0)) {
       if (seenEventIds.has(event.eventId)) {
-        record({ eventId: event.eventId, source: 'callback', ...describe(event.status), effect: 'duplicate' });
+        // A few copies show a replay happened; more would only grow the query's answer.
+        const copies = (duplicateCopies.get(event.eventId) ?? 0) + 1;
+        duplicateCopies.set(event.eventId, copies);
+        if (copies <= maxRecordedDuplicates) {
+          record({ eventId: event.eventId, source: 'callback', ...describe(event.status), effect: 'duplicate' });
+        }
         continue;
       }
       seenEventIds.add(event.eventId);
@@ -445,7 +495,14 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     } catch (error) {
       const failure = applicationFailure(error);
       if (failure?.type === failureTypes.declined) {
-        finish('declined', { code: 'clarification_unavailable', message: failure.message, failureClass: 'declined' });
+        if (patched('clarification-waits-for-window')) {
+          // Declining now would let a merchant pay again while the provider may still complete this one: the
+          // request stays open until the provider's window has passed, then the provider's status decides.
+          clarificationClosesAt = Date.now() + timings.clarificationWindowMs;
+          setStatus('awaiting_clarification', `${failure.message}; waiting for ${request.provider} to close it`);
+        } else {
+          finish('declined', { code: 'clarification_unavailable', message: failure.message, failureClass: 'declined' });
+        }
       } else {
         // The provider declines by itself when its window closes; until then the payout keeps waiting.
         log.warn('clarification answer failed', { payoutId: request.payoutId, error: String(error) });
@@ -500,7 +557,11 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       } catch (error) {
         const failure = applicationFailure(error);
         const failureClass = failure?.type ? failureClassOf[failure.type] : undefined;
-        if (!failure || !failureClass) throw error;
+        if (!failure || !failureClass) {
+          // A failure nobody classified (the binding timing out, say): the payout still ends, in review.
+          if (isCancellation(error) || !patched('outcome-for-every-failure')) throw error;
+          return await closeAfterLateWindow(unclassifiedFailure(error, 'binding the card'));
+        }
         return await closeAfterLateWindow(
           finish('declined', {
             code: providerCode(failure) ?? 'card_binding_failed',
@@ -511,7 +572,18 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       }
     }
   } catch (error) {
-    if (!isCancellation(error)) throw error;
+    if (!isCancellation(error)) {
+      // Nothing was sent: a provider this worker cannot pay through is rejected (systemic, so a batch's
+      // breaker counts it); anything else ends in review with the error. Never a payout without an outcome.
+      if (!patched('outcome-for-every-failure')) throw error;
+      const failure = applicationFailure(error);
+      if (failure?.type === failureTypes.systemic && providerCode(failure) === 'config') {
+        return await closeAfterLateWindow(
+          finish('rejected', { code: 'provider_not_configured', message: failure.message, failureClass: 'systemic' }),
+        );
+      }
+      return await closeAfterLateWindow(unclassifiedFailure(error, 'preparing the payout'));
+    }
     cancelReason ??= 'workflow cancelled';
   }
   if (cancelReason !== undefined) {
@@ -532,7 +604,12 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     } catch (error) {
       const failure = applicationFailure(error);
       const failureClass = failure?.type ? failureClassOf[failure.type] : undefined;
-      if (failure && failureClass === 'idempotency_conflict') {
+      if (failure?.type === failureTypes.unclassified) {
+        // A code the provider's table does not hold: whether anything was registered is not known, so never a
+        // decline; reconciliation may settle it from the provider's status later.
+        view.reviewKind = 'outcome_unknown';
+        finish('needs_review', { code: providerCode(failure), message: failure.message });
+      } else if (failure && failureClass === 'idempotency_conflict') {
         review(
           `idempotency key ${idempotencyKey} is taken by a different object at ${request.provider}: ${failure.message}`,
         );
@@ -550,6 +627,8 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     const submittedAt = Date.now();
     view.submittedAt = new Date(submittedAt).toISOString();
     if (submitted?.reference) view.reference = submitted.reference;
+    // "Already exists" is a claim: read the provider's record and compare it with ours before waiting on it.
+    if (submitted?.outcome === 'duplicate' && !view.outcome && patched('verify-duplicates')) await poll();
     if (!view.outcome) {
       const how =
         submitted?.outcome === 'duplicate' ? 'provider already had it' : submitted ? 'accepted' : 'answer unknown';
@@ -570,7 +649,11 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
           await poll();
           // The lookup may say more (a fuller code) or nothing new; the signed callback's decline stands.
           if (!view.outcome)
-            finish('declined', { code: decision.code, message: decision.message, failureClass: 'declined' });
+            finish('declined', {
+              code: decision.code,
+              message: decision.message,
+              failureClass: declineClass(decision.failureClass),
+            });
         }
       }
       if (view.outcome) return;
@@ -582,6 +665,13 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
         });
         return;
       }
+      if (clarificationClosesAt !== undefined && now >= clarificationClosesAt) {
+        // The provider's clarification window has passed: its status now says how the payment ended.
+        clarificationClosesAt = undefined;
+        const decision = await poll();
+        if (decision?.kind === 'clarify') await clarify(decision.fields);
+        continue;
+      }
       if (now >= nextPollAt) {
         const decision = await poll();
         if (decision?.kind === 'clarify') await clarify(decision.fields);
@@ -589,7 +679,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
         nextPollAt = Date.now() + interval;
         continue;
       }
-      await condition(() => inbox.length > 0, Math.min(nextPollAt, deadline) - now);
+      await condition(() => inbox.length > 0, Math.min(nextPollAt, deadline, clarificationClosesAt ?? deadline) - now);
     }
   }
 

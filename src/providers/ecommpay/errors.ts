@@ -5,7 +5,7 @@
  * - 3041 "Payment ID already exists": the payout was registered by an earlier attempt -> `duplicate`;
  * - 3061 "Transaction not found": the provider holds no such payment -> `not_found`;
  * - 3191 "Need clarification" and 19999 "Awaiting processing": the payment exists and is being worked on.
- * A code missing from the table is a decline that keeps the raw code: never retried without a person looking.
+ * A code missing from the table is UnclassifiedProviderError with the raw code: never a final decline by itself.
  */
 import { scrubCardNumbers } from '../../domain/card.js';
 import {
@@ -14,58 +14,12 @@ import {
   type ProviderError,
   SystemicProviderError,
   TransientProviderError,
+  UnclassifiedProviderError,
 } from '../errors.js';
+import { codeTable } from './codes.js';
 import { extractError } from './wire.js';
 
 const provider = 'ecommpay';
-
-type CodeClass = 'duplicate' | 'not_found' | 'registered' | 'systemic' | 'invalid_request' | 'declined';
-
-/** Code -> class and the registry's own wording, used when an answer carries a code but no message. */
-const codeTable: Record<string, [CodeClass, string]> = {
-  '3041': ['duplicate', 'Payment ID already exists'],
-  '3061': ['not_found', 'Transaction not found'],
-  '3191': ['registered', 'Need clarification'],
-  '19999': ['registered', 'Awaiting processing'],
-
-  '3261': ['systemic', 'Invalid signature'],
-  '3262': ['systemic', 'Empty signature'],
-  '2442': ['systemic', 'Project ID not found'],
-  '3028': ['systemic', 'Insufficient funds on merchant balance to perform payout'],
-  '504': ['systemic', 'Insufficient funds on the balance'],
-  '10504': ['systemic', 'Insufficient funds on acquirer balance'],
-  '314': ['systemic', 'Provider is not available now to perform the operation'],
-  '310': ['systemic', 'This operation is not allowed by project settings'],
-  '3023': ['systemic', 'Provided currency disabled for Project ID'],
-
-  '2003': ['invalid_request', 'Invalid JSON string'],
-  '2004': ['invalid_request', 'Required field not provided'],
-  '3024': ['invalid_request', 'Invalid Payment ID'],
-  '3027': ['invalid_request', 'Invalid token provided'],
-  '3060': ['invalid_request', 'Current payment or operation status does not allow this action'],
-  '3121': ['invalid_request', 'Invalid currency'],
-  '3161': ['invalid_request', 'Invalid Holder'],
-  '3162': ['invalid_request', 'Cardholder is required'],
-
-  '100': ['declined', 'General decline'],
-  '904': ['declined', 'Exceeded allowed amount for payout'],
-  '3021': ['declined', 'Card expired'],
-  '3103': ['declined', 'Payout was declined due to constraint for card type'],
-  '3104': ['declined', 'Payment Constraint Invalid Payout Amount'],
-  '3105': ['declined', 'Card country is forbidden'],
-  '3106': ['declined', 'Monthly payout amount limit exceeded'],
-  '3108': ['declined', 'Weekly payout amount limit exceeded'],
-  '3109': ['declined', 'Daily payout amount limit exceeded'],
-  '3110': ['declined', 'Monthly payout count limit exceeded'],
-  '3111': ['declined', 'Weekly payout count limit exceeded'],
-  '3112': ['declined', 'Daily payout count limit exceeded'],
-  '3356': ['declined', 'The operation is not allowed for this card'],
-  '10000': ['declined', 'General decline'],
-  '10100': ['declined', 'Declined by external provider'],
-  '10101': ['declined', 'Decline due to amount or frequency limit'],
-  '10102': ['declined', 'Incorrect data entered'],
-  '10812': ['declined', 'Invalid card. Do not try again'],
-};
 
 export interface ProviderAnswer {
   statusCode: number;
@@ -116,6 +70,8 @@ export function classifyAnswer(answer: ProviderAnswer): AnswerClassification {
     const [kind, registryMessage] = known;
     const text = describe(code, message, field, registryMessage);
     switch (kind) {
+      case 'resend':
+        return { kind: 'error', error: new TransientProviderError(provider, text, code) };
       case 'systemic':
         return { kind: 'error', error: new SystemicProviderError(provider, text, code) };
       case 'invalid_request':
@@ -135,7 +91,7 @@ export function classifyAnswer(answer: ProviderAnswer): AnswerClassification {
   }
   if (code !== undefined) {
     const text = describe(code, message, field, 'code not in the registry');
-    return { kind: 'error', error: new PayoutDeclinedError(provider, text, code) };
+    return { kind: 'error', error: new UnclassifiedProviderError(provider, text, code) };
   }
   return { kind: 'error', error: uncodedError(answer, message, field) };
 }

@@ -34,6 +34,7 @@ import {
   endpoints,
   mapStatus,
   pickPayoutOperation,
+  reportedPayout,
   statusAnswerSchema,
 } from './wire.js';
 
@@ -174,16 +175,15 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
           return { state: 'unknown', reason: 'ecommpay answered about another payment_id' };
         }
         if (data.errors?.some((item) => item.code === '3061')) return notFound;
-        const status = mapStatus({
-          paymentStatus: data.payment.status,
-          operation: pickPayoutOperation(data.operations),
-          errors: data.errors,
-          clarificationFields: data.clarification_fields,
-        });
-        const sum = data.payment.sum;
-        return status.state === 'succeeded' && sum
-          ? { ...status, amount: { value: sum.amount, currency: sum.currency } }
-          : status;
+        return {
+          ...mapStatus({
+            paymentStatus: data.payment.status,
+            operation: pickPayoutOperation(data.operations),
+            errors: data.errors,
+            clarificationFields: data.clarification_fields,
+          }),
+          ...reportedPayout(data.payment, data.account),
+        };
       }
       const classified = classifyAnswer(answer);
       switch (classified.kind) {
@@ -238,11 +238,18 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
           },
         };
       }
-      const eventId =
-        operation?.id !== undefined
-          ? `ecommpay:${payment.id}:${operation.id}:${operation.status ?? ''}:${payment.status}`
-          : // The verified signature is a keyed hash of the body: an unkeyed one could be tried against (card data).
-            `ecommpay:signature:${signature}`;
+      // The event's identity from what it says, never from its raw text (whitespace or key order would make a
+      // replay look new): payment, operation, statuses, code and amount.
+      const sum = payment.sum ? `${payment.sum.amount} ${payment.sum.currency}` : '';
+      const eventId = [
+        'ecommpay',
+        payment.id,
+        operation?.id ?? '-',
+        operation?.status ?? '',
+        payment.status,
+        operation?.code ?? '',
+        sum,
+      ].join(':');
       const occurredAt = isoDate(operation?.date ?? payment.date);
       return {
         ok: true,
@@ -250,12 +257,15 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
           provider: 'ecommpay',
           idempotencyKey: payment.id,
           eventId,
-          status: mapStatus({
-            paymentStatus: payment.status,
-            operation,
-            errors: callback.errors,
-            clarificationFields: callback.clarification_fields,
-          }),
+          status: {
+            ...mapStatus({
+              paymentStatus: payment.status,
+              operation,
+              errors: callback.errors,
+              clarificationFields: callback.clarification_fields,
+            }),
+            ...reportedPayout(payment, callback.account),
+          },
           amount: payment.sum ? { value: payment.sum.amount, currency: payment.sum.currency } : undefined,
           occurredAt,
         },

@@ -153,11 +153,22 @@ function requiredFieldRules(request: PayoutRequest, problems: Problems): void {
 }
 
 /** Every scheme rule the request breaks; empty when it may be sent. */
+/** The payout doc lists P2P by card number only (/v2/payment/individual/payout): a token cannot be paid P2P. */
+function p2pRules(request: PayoutRequest, problems: Problems): void {
+  if (request.kind === 'p2p' && !isPanCard(request.card)) {
+    problems.push({
+      path: 'card.token',
+      reason: 'ecommpay pays P2P by card number only; pay this token as a card payout or give the card number',
+    });
+  }
+}
+
 export function validate(request: PayoutRequest, options: SchemeRuleOptions = {}): ValidationProblem[] {
   const problems: Problems = [];
   requiredFieldRules(request, problems);
   const { scheme, country } = cardProfile(request.card, options.binLookup);
   luhnRules(request, problems);
+  p2pRules(request, problems);
   if (scheme === 'visa') visaRules(request, country, options.now ?? new Date(), problems);
   if (scheme === 'mastercard') mastercardRules(request, problems);
   // An unknown scheme may be UnionPay, whose names are written in Chinese characters: skip rather than guess.

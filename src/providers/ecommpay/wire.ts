@@ -5,7 +5,7 @@
  * What the provider's documentation leaves unverified is listed in docs/PROVIDERS.md.
  */
 import { z } from 'zod';
-import { scrubCardNumbers } from '../../domain/card.js';
+import { maskPan, scrubCardNumbers } from '../../domain/card.js';
 import {
   customerSchema,
   isPanCard,
@@ -13,7 +13,8 @@ import {
   senderSchema,
   type PayoutRequest,
 } from '../../domain/payout-request.js';
-import type { ProviderStatus } from '../contract.js';
+import type { DeclineClass, ProviderStatus, ReportedPayout } from '../contract.js';
+import { declineClassOf } from './codes.js';
 
 export const endpoints = {
   cardPayout: '/v2/payment/card/payout',
@@ -204,10 +205,33 @@ const paymentSchema = z.looseObject({
   description: optionalText,
 });
 
+/** The card as the provider shows it (`400002******1488`); a full number, should one come, is masked. */
+const accountSchema = z
+  .looseObject({ number: z.string().optional().catch(undefined) })
+  .optional()
+  .catch(undefined);
+
+/** What the provider's record holds: the payment's sum and the masked card, to check against ours. */
+export function reportedPayout(
+  payment: { sum?: { amount: number; currency: string } },
+  account: { number?: string } | undefined,
+): ReportedPayout {
+  return {
+    ...(payment.sum ? { amount: { value: payment.sum.amount, currency: payment.sum.currency } } : {}),
+    ...(account?.number ? { maskedCard: maskIfFull(account.number) } : {}),
+  };
+}
+
+function maskIfFull(number: string): string {
+  const digits = number.replace(/[\s-]/g, '');
+  return /^\d{12,19}$/.test(digits) ? maskPan(digits) : scrubCardNumbers(number).slice(0, 32);
+}
+
 /** Answer of POST /v2/payment/status. A payment the provider does not know comes back with errors[] 3061. */
 export const statusAnswerSchema = z.looseObject({
   project_id: looseId.optional(),
   payment: paymentSchema,
+  account: accountSchema,
   operations: z.array(operationSchema).optional().catch(undefined),
   errors: z.array(errorItemSchema).optional().catch(undefined),
   clarification_fields: z.unknown().optional(),
@@ -218,6 +242,7 @@ export type StatusAnswer = z.infer<typeof statusAnswerSchema>;
 export const callbackSchema = z.looseObject({
   project_id: looseId.optional(),
   payment: paymentSchema.extend({ id: looseId }),
+  account: accountSchema,
   operation: operationSchema.optional(),
   errors: z.array(errorItemSchema).optional().catch(undefined),
   clarification_fields: z.unknown().optional(),
@@ -285,13 +310,17 @@ function clip(text: string): string {
   return scrubbed.length > 300 ? `${scrubbed.slice(0, 300)}…` : scrubbed;
 }
 
-function declineDetail(observed: ObservedPayout, fallback: string): { code: string; message: string } {
+function declineDetail(
+  observed: ObservedPayout,
+  fallback: string,
+): { code: string; message: string; failureClass: DeclineClass } {
   const operation = observed.operation;
   const fromOperation = operation?.code !== undefined && operation.code !== '0' ? operation : undefined;
   const fromErrors = observed.errors?.find((item) => item.code !== undefined);
   const code = fromOperation?.code ?? fromErrors?.code ?? fallback;
   const message = fromOperation?.message ?? fromErrors?.message ?? operation?.message ?? fallback;
-  return { code, message: clip(message) };
+  // The same code table as a synchronous answer (codes.ts): 3028 in a callback is our balance, not the card.
+  return { code, message: clip(message), failureClass: declineClassOf(code) };
 }
 
 /**

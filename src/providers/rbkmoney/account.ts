@@ -14,7 +14,14 @@ import {
 } from './wire.js';
 
 export interface AccountSetupInput {
-  identity: { name: string; provider: string; externalID: string; metadata?: Record<string, unknown> };
+  identity: {
+    name: string;
+    provider: string;
+    externalID: string;
+    /** The identity class (RBKMONEY_IDENTITY_CLASS); `person` when unset, as the provider's guide sends. */
+    class?: string;
+    metadata?: Record<string, unknown>;
+  };
   wallet: { name: string; currency: string; externalID: string; metadata?: Record<string, unknown> };
   /** Where the provider delivers events (our webhook relay); the spec caps it at 1000 characters. */
   webhookUrl: string;
@@ -55,7 +62,7 @@ export async function setupAccount(client: RbkmoneyClient, input: AccountSetupIn
   if (!URL.canParse(url)) throw new RangeError('the webhook URL is not an absolute URL');
   if (url.length > maxWebhookUrlLength) throw new RangeError('the webhook URL is longer than 1000 characters');
 
-  const identity = await client.createIdentity(input.identity);
+  const identity = await client.createIdentity({ ...input.identity, class: input.identity.class ?? 'person' });
   const wallet = await client.createWallet({ ...input.wallet, identity: identity.id });
 
   const existing = await client.getWebhooks(identity.id);

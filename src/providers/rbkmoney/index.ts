@@ -15,7 +15,14 @@ import type {
   SubmitResult,
   ValidationProblem,
 } from '../contract.js';
-import { InvalidPayoutRequestError, ProviderError, SystemicProviderError, TransientProviderError } from '../errors.js';
+import {
+  IdempotencyConflictError,
+  InvalidPayoutRequestError,
+  ProviderError,
+  SystemicProviderError,
+  TransientProviderError,
+} from '../errors.js';
+import { withdrawalFailureError } from './errors.js';
 import { type AccountSetup, type AccountSetupInput, setupAccount } from './account.js';
 import { type ClientLogger, RbkmoneyClient } from './client.js';
 import {
@@ -147,6 +154,22 @@ export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): Rbkmon
         metadata: { payoutId: request.payoutId },
       });
       const { withdrawal, settled409 } = await client.createWithdrawalOutcome(params);
+      // fistful answers a repeat with identical parameters 202 and the existing withdrawal: a claim, checked.
+      const differing = (
+        [
+          ['wallet', params.wallet, withdrawal.wallet],
+          ['destination', params.destination, withdrawal.destination],
+          ['body.amount', params.body.amount, withdrawal.body.amount],
+          ['body.currency', params.body.currency, withdrawal.body.currency],
+        ] as const
+      ).flatMap(([field, sent, held]) => (sent === held ? [] : [field]));
+      if (differing.length > 0) {
+        throw new IdempotencyConflictError(
+          'rbkmoney',
+          `RBKmoney answered externalID "${idempotencyKey}" with withdrawal ${withdrawal.id}, which differs in ${differing.join(', ')}`,
+          'idempotency_conflict',
+        );
+      }
       // A new withdrawal is always Pending, so a final one means the key had been used. A repeat with the same
       // parameters while still Pending is answered by the provider just like a first create (2xx with the
       // withdrawal): it reads as accepted, which is harmless (docs/PROVIDERS.md, "Idempotency").
@@ -165,7 +188,11 @@ export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): Rbkmon
         if (withdrawal.externalID !== undefined && withdrawal.externalID !== idempotencyKey) {
           return { state: 'unknown', reference: withdrawal.id, reason: 'RBKmoney answered about another externalID' };
         }
-        return withdrawalToProviderStatus(withdrawal);
+        const status = withdrawalToProviderStatus(withdrawal);
+        // account_limit_exceeded is our wallet running dry, not the card: systemic, counted by a batch's breaker.
+        return status.state === 'declined'
+          ? { ...status, failureClass: withdrawalFailureError(withdrawal).errorClass }
+          : status;
       } catch (error) {
         return statusFailure(error);
       }

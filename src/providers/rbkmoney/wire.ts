@@ -32,6 +32,8 @@ export type Identity = z.infer<typeof identitySchema>;
 export interface IdentityParams {
   name: string;
   provider: string;
+  /** Required by the specs before Nov 2021 and sent by the provider's guide (`person`). */
+  class?: string;
   externalID?: string;
   metadata?: Record<string, unknown>;
 }
@@ -359,21 +361,24 @@ export function failureCode(failure: WithdrawalFailure | undefined): string {
 
 export function withdrawalToProviderStatus(withdrawal: Withdrawal): ProviderStatus {
   const reference = withdrawal.id;
+  // What the withdrawal holds, for the payout to check against what it sent.
+  const amount = { value: withdrawal.body.amount, currency: withdrawal.body.currency };
   switch (withdrawal.status) {
     case 'Pending':
-      return { state: 'pending', reference };
+      return { state: 'pending', reference, amount };
     case 'Succeeded':
-      return {
-        state: 'succeeded',
-        reference,
-        amount: { value: withdrawal.body.amount, currency: withdrawal.body.currency },
-      };
+      return { state: 'succeeded', reference, amount };
     case 'Failed': {
       const code = failureCode(withdrawal.failure);
-      return { state: 'declined', reference, code, message: `RBKmoney withdrawal failed: ${code}` };
+      return { state: 'declined', reference, code, message: `RBKmoney withdrawal failed: ${code}`, amount };
     }
     default:
-      return { state: 'unknown', reference, reason: `RBKmoney withdrawal status "${withdrawal.status}" is not known` };
+      return {
+        state: 'unknown',
+        reference,
+        reason: `RBKmoney withdrawal status "${withdrawal.status}" is not known`,
+        amount,
+      };
   }
 }
 

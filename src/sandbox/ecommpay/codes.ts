@@ -4,6 +4,13 @@
  */
 export const gateMessages = {
   '0': 'Success',
+  '303': 'Access denied',
+  '314': 'Provider is not available now to perform the operation',
+  '504': 'Insufficient funds on the balance',
+  '601': 'Resend the request',
+  '3101': 'Token and customer do not match',
+  '10504': 'Insufficient funds on acquirer balance',
+  '77777': 'A code the sandbox makes up: no registry holds it',
   '702': 'Malformed request',
   '2003': 'Invalid JSON string',
   '2004': 'Required field not provided',

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { maskPan } from '../../domain/card.js';
-import type { EcommpaySandboxSettings } from '../config.js';
+import { defaultClarificationWindowMs, type EcommpaySandboxSettings } from '../config.js';
 import type { SandboxContext } from '../provider-module.js';
 import { jsonReply, type Reply } from '../server.js';
 import {
@@ -131,7 +131,26 @@ export class EcommpayPayouts {
     for (const entry of this.context.ledger.list(provider)) {
       const { dueAt } = gatePayout(entry).details;
       if (entry.status === 'pending' && dueAt) this.#arm(entry.key, Date.parse(dueAt) - Date.now());
+      if (entry.status === 'awaiting_clarification' && dueAt) {
+        this.#armExpiry(entry.key, Date.parse(dueAt) - Date.now());
+      }
     }
+  }
+
+  /** An unanswered clarification request expires: the payout is declined (3191) and called back. */
+  #armExpiry(paymentId: string, delayMs: number): void {
+    this.context.timers.after(delayMs, () => {
+      const entry = this.context.ledger.get(provider, paymentId);
+      if (entry?.status !== 'awaiting_clarification') return;
+      this.context.ledger.update(provider, paymentId, { details: { dueAt: undefined } });
+      this.context.ledger.settle(provider, paymentId, {
+        status: 'declined',
+        code: '3191',
+        message: `${gateMessages['3191']}: the clarification window closed unanswered`,
+      });
+      this.context.logger.info({ provider, paymentId }, 'clarification expired');
+      this.#callBack(gatePayout(this.#entry(paymentId)));
+    });
   }
 
   reset(): void {
@@ -160,7 +179,10 @@ export class EcommpayPayouts {
     if (payout.entry.status !== 'pending') return;
     const after = { details: { dueAt: undefined } };
     if (outcome.kind === 'clarification' && !clarified) {
-      ledger.update(provider, paymentId, { ...after, status: 'awaiting_clarification' });
+      const windowMs = this.settings.clarificationWindowMs ?? defaultClarificationWindowMs;
+      const dueAt = new Date(Date.now() + windowMs).toISOString();
+      ledger.update(provider, paymentId, { details: { dueAt }, status: 'awaiting_clarification' });
+      this.#armExpiry(paymentId, windowMs);
     } else if (outcome.kind === 'decline') {
       ledger.update(provider, paymentId, after);
       ledger.settle(provider, paymentId, {

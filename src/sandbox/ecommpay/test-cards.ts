@@ -25,9 +25,16 @@ export const clarificationRequests = {
   },
 } as const;
 
+/**
+ * Codes the real service may put in a decline callback although the registry lists them for answers too:
+ * our balance (3028, 504, 10504), the provider (314), access (303), "resend" (601), a token/customer mismatch
+ * (3101) and a code no table holds (77777). Issue 19 (findings 4, 6, 9); docs/SANDBOX.md gives the sources.
+ */
+export const callbackOnlyCodes = ['3028', '504', '10504', '314', '303', '601', '3101', '77777'] as const;
+
 export const outcomeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('success'), speed: z.enum(['normal', 'slow']) }),
-  z.object({ kind: z.literal('decline'), code: z.enum(['3104', '3105', '10101']) }),
+  z.object({ kind: z.literal('decline'), code: z.enum(['3104', '3105', '10101', ...callbackOnlyCodes]) }),
   z.object({ kind: z.literal('clarification'), ask: z.enum(['customer_name', 'avs']) }),
   /** Stays `processing` for ever. */
   z.object({ kind: z.literal('pending') }),
@@ -68,6 +75,15 @@ export const testAmounts: ReadonlyArray<{ amount: number; outcome: Outcome }> = 
   { amount: 3191, outcome: { kind: 'clarification', ask: 'customer_name' } },
   { amount: 19999, outcome: { kind: 'pending' } },
   { amount: 3028, outcome: { kind: 'refuse', code: '3028' } },
+  // Declined later, by status and callback, with a code that is not the card's fault (or that nobody knows).
+  { amount: 13028, outcome: { kind: 'decline', code: '3028' } },
+  { amount: 504, outcome: { kind: 'decline', code: '504' } },
+  { amount: 10504, outcome: { kind: 'decline', code: '10504' } },
+  { amount: 314, outcome: { kind: 'decline', code: '314' } },
+  { amount: 303, outcome: { kind: 'decline', code: '303' } },
+  { amount: 601, outcome: { kind: 'decline', code: '601' } },
+  { amount: 3101, outcome: { kind: 'decline', code: '3101' } },
+  { amount: 17777, outcome: { kind: 'decline', code: '77777' } },
 ];
 
 const byPan = new Map<string, Outcome>(Object.values(testCards).map((card) => [card.pan, card.outcome]));

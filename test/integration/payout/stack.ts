@@ -40,6 +40,7 @@ export const testTimings: PayoutTimings = {
   outcomeDeadlineMs: 30_000,
   lateEventWindowMs: 2_000,
   settlementWindowMs: 2_000,
+  clarificationWindowMs: 3_000,
 };
 
 export type PayoutHandle = WorkflowHandleWithFirstExecutionRunId<typeof PayoutWorkflow>;
@@ -82,7 +83,7 @@ export async function startPayoutStack(name: string, options: PayoutStackOptions
   const callbackUrl = `http://127.0.0.1:${relayPort}/webhooks/ecommpay`;
   const sandbox = await startSandbox({
     logger: silent,
-    ecommpay: { projectId: sandboxProjectId, secretKey: sandboxSecret, callbackUrl },
+    ecommpay: { projectId: sandboxProjectId, secretKey: sandboxSecret, callbackUrl, clarificationWindowMs: 3_000 },
     rbkmoney: { apiKey: rbkmoneyApiKey, destinationAuthorizationMs: 300 },
     timing: { processingMs: 300, slowMs: 4_000, callbackDelayMs: 100, callbackRetryMs: 500 },
   });

@@ -62,7 +62,9 @@ describe('payouts', () => {
     await expect(settledStatus(harness.provider, key)).resolves.toEqual({
       state: 'succeeded',
       reference: submitted.reference,
+      // What the provider holds, for the payout to check against what it sent.
       amount: { value: 125_00, currency: 'EUR' },
+      maskedCard: maskPan(testCards.mastercard.pan),
     });
     const event = await eventWhen(harness, key, 'succeeded');
     expect(event).toMatchObject({ provider: 'ecommpay', amount: { value: 125_00, currency: 'EUR' } });

@@ -30,7 +30,11 @@ test('a Pending withdrawal survives a restart, settles once, and its key is stil
   try {
     // The same setup finds the same ids after the restart.
     expect(second.walletId).toBe(first.walletId);
-    await expect(settledStatus(second.provider, key)).resolves.toEqual({ state: 'succeeded', reference });
+    await expect(settledStatus(second.provider, key)).resolves.toEqual({
+      state: 'succeeded',
+      reference,
+      amount: { value: 10000, currency: 'RUB' },
+    });
     expect(second.ledger.list('rbkmoney').filter((entry) => entry.key === key)).toEqual([
       expect.objectContaining({ status: 'succeeded', reference }),
     ]);

@@ -77,7 +77,8 @@ test('a card is bound (signed destination webhooks), then paid: Started and Succ
   await expect(settledStatus(harness.provider, key)).resolves.toEqual({
     state: 'succeeded',
     reference: submitted.reference,
-    amount: { value: 10_000, currency: 'RUB' },
+    // What the withdrawal holds, for the payout to check against what it sent.
+    amount: { value: 10000, currency: 'RUB' },
   });
   expect(entriesFor(key)).toEqual([
     expect.objectContaining({ status: 'succeeded', amount: 10_000, card: '424242******4242' }),

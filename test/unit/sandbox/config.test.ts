@@ -10,6 +10,7 @@ describe('sandboxSettingsFromEnv', () => {
         projectId: 1000,
         secretKey: 'sandbox-ecommpay-secret',
         callbackUrl: 'http://localhost:3001/webhooks/ecommpay',
+        clarificationWindowMs: 1_800_000,
       },
       rbkmoney: defaultRbkmoneySandboxSettings,
       timing: {

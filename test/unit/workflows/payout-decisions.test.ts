@@ -1,4 +1,6 @@
 import {
+  adoptReference,
+  claimMismatch,
   decideClosed,
   decideOpen,
   describe as describeStatus,
@@ -89,5 +91,73 @@ describe('the recorded form and the polling plan', () => {
       delays.push(previous);
     }
     expect(delays).toEqual([30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_800_000, 1_800_000]);
+  });
+});
+
+describe('claimMismatch: what the provider says it holds against what we sent (issue 19, finding 1)', () => {
+  const ours = { amount: 999_900, currency: 'RUB', maskedCard: '424242******4242' };
+
+  it('names amount, currency and card when the provider holds another payment under our key', () => {
+    const reason = claimMismatch(ours, { amount: { value: 10_000, currency: 'RUB' }, maskedCard: '555555******4444' });
+    expect(reason).toBe(
+      'the provider holds 10000 RUB to 555555******4444 under our key; we sent 999900 RUB to 424242******4242',
+    );
+  });
+
+  it('is silent when everything reported agrees or nothing is reported', () => {
+    expect(claimMismatch(ours, { amount: { value: 999_900, currency: 'RUB' }, maskedCard: '424242****4242' })).toBe(
+      undefined,
+    );
+    expect(claimMismatch(ours, {})).toBe(undefined);
+    // A token payout has no card of ours to compare; the amount still counts.
+    expect(claimMismatch({ ...ours, maskedCard: 'token' }, { maskedCard: '555555******4444' })).toBe(undefined);
+    expect(claimMismatch({ ...ours, maskedCard: 'token' }, { amount: { value: 1, currency: 'RUB' } })).toMatch(
+      /holds 1 RUB/,
+    );
+  });
+
+  it('sends any state reported for another amount to review, not only a success', () => {
+    const declined = decideOpen(
+      { state: 'declined', code: '3105', message: 'x', amount: { value: 10_000, currency: 'RUB' } },
+      ours,
+    );
+    expect(declined.kind).toBe('review');
+    const pending = decideOpen({ state: 'pending', amount: { value: 999_900, currency: 'EUR' } }, ours);
+    expect(pending.kind).toBe('review');
+    const card = decideOpen({ state: 'succeeded', maskedCard: '555555******4444' }, ours);
+    expect(card.kind === 'review' && card.reason).toContain('555555******4444');
+  });
+});
+
+describe('a decline is what its code says (issue 19, findings 4 and 6)', () => {
+  const sent = { amount: 150_000, currency: 'RUB' };
+  it('keeps a systemic or invalid-request class, so a batch’s breaker counts our balance, not cards', () => {
+    const decision = decideOpen(
+      { state: 'declined', code: '3028', message: 'Insufficient funds', failureClass: 'systemic' },
+      sent,
+    );
+    expect(decision).toEqual({
+      kind: 'finish',
+      status: 'declined',
+      code: '3028',
+      message: 'Insufficient funds',
+      failureClass: 'systemic',
+    });
+  });
+
+  it('sends a code nobody knows to review, never to a final decline', () => {
+    const decision = decideOpen(
+      { state: 'declined', code: '77777', message: 'New', failureClass: 'unclassified' },
+      sent,
+    );
+    expect(decision.kind === 'review' && decision.reason).toContain('77777');
+  });
+});
+
+describe('adoptReference: the key is checked before a reference is copied (issue 19, finding 8)', () => {
+  it("keeps the first reference reported about our key, never another attempt's", () => {
+    expect(adoptReference(undefined, 'ref-other', false)).toBe(undefined);
+    expect(adoptReference(undefined, 'ref-ours', true)).toBe('ref-ours');
+    expect(adoptReference('ref-ours', 'ref-later', true)).toBe('ref-ours');
   });
 });

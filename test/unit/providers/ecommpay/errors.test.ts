@@ -4,6 +4,7 @@ import {
   type ProviderError,
   SystemicProviderError,
   TransientProviderError,
+  UnclassifiedProviderError,
 } from '../../../../src/providers/errors.js';
 import {
   classifyAnswer,
@@ -84,9 +85,9 @@ describe('the unified code table', () => {
     );
   });
 
-  test('a code the table lacks is a decline keeping the raw code, never transient', () => {
+  test('a code the table lacks keeps the raw code, is never transient and never a decline', () => {
     const error = errorOf({ statusCode: 400, body: errorBody('7777', 'Something new') });
-    expect(error).toBeInstanceOf(PayoutDeclinedError);
+    expect(error).toBeInstanceOf(UnclassifiedProviderError);
     expect(error.code).toBe('7777');
     expect(error.message).toBe('ecommpay 7777: Something new');
   });
@@ -159,4 +160,24 @@ test('network errors are transient, keep their code and lose any card number', (
   expect(error).toBeInstanceOf(TransientProviderError);
   expect(error.code).toBe('ECONNREFUSED');
   expect(error.message).toBe('ecommpay unreachable: connect ECONNREFUSED for 424242******4242');
+});
+
+describe('codes the table lacked (issue 19, finding 6)', () => {
+  test.each<[string, new (...args: never[]) => ProviderError]>([
+    ['303', SystemicProviderError],
+    ['601', TransientProviderError],
+    ['602', TransientProviderError],
+    ['3101', InvalidPayoutRequestError],
+    ['3022', InvalidPayoutRequestError],
+    ['10504', SystemicProviderError],
+  ])('%s -> %p', (code, errorClass) => {
+    expect(errorOf({ statusCode: 400, body: errorBody(code) })).toBeInstanceOf(errorClass);
+  });
+
+  test('a code nobody knows is never a final decline by itself', () => {
+    const error = errorOf({ statusCode: 400, body: errorBody('77777', 'Something new') });
+    expect(error).not.toBeInstanceOf(PayoutDeclinedError);
+    expect(error).toBeInstanceOf(UnclassifiedProviderError);
+    expect(error.code).toBe('77777');
+  });
 });

@@ -176,6 +176,8 @@ describe('getStatus', () => {
       reference: 'req-71228f54',
       code: '3104',
       message: 'Payment Constraint Invalid Payout Amount',
+      failureClass: 'declined',
+      amount: { value: 10000, currency: 'USD' },
     });
   });
 
@@ -272,8 +274,13 @@ describe('parseCallback', () => {
       event: {
         provider: 'ecommpay',
         idempotencyKey: '3013',
-        eventId: 'ecommpay:3013:14:success:success',
-        status: { state: 'succeeded', reference: '71228f54d21e776a481' },
+        eventId: 'ecommpay:3013:14:success:success:0:10000 USD',
+        status: {
+          state: 'succeeded',
+          reference: '71228f54d21e776a481',
+          amount: { value: 10000, currency: 'USD' },
+          maskedCard: '541333******0019',
+        },
         amount: { value: 10000, currency: 'USD' },
         occurredAt: '2019-06-24T11:08:49.000Z',
       },
@@ -292,7 +299,7 @@ describe('parseCallback', () => {
     expect(result).toMatchObject({
       ok: true,
       event: {
-        eventId: 'ecommpay:3013:14:decline:decline',
+        eventId: 'ecommpay:3013:14:decline:decline:3104:10000 USD',
         status: { state: 'declined', code: '3104', message: 'Payment Constraint Invalid Payout Amount' },
       },
     });
@@ -441,4 +448,53 @@ test('validate applies the scheme rules with the injected clock', () => {
   const { provider } = providerWith();
   const visa = payout({ card: { pan: '4242424242424242' }, sender: { day_of_birth: '15-06-2025' } });
   expect(provider.validate(visa)).toEqual([{ path: 'sender.day_of_birth', reason: 'must be in the past' }]);
+});
+
+describe('what the provider holds (issue 19, finding 1)', () => {
+  test('a status answer reports the payment sum and the masked card, a full number masked', async () => {
+    const body = {
+      project_id: projectId,
+      payment: { id: 'p-1-a1', type: 'payout', status: 'success', sum: { amount: 10000, currency: 'RUB' } },
+      account: { number: '5555555555554444' },
+      operations: [{ id: 14, type: 'payout', status: 'success', request_id: 'r-1' }],
+    };
+    const { provider } = providerWith(answer(200, body));
+    await expect(provider.getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toMatchObject({
+      state: 'succeeded',
+      amount: { value: 10000, currency: 'RUB' },
+      maskedCard: '555555******4444',
+    });
+  });
+});
+
+describe('an event’s identity comes from its content (issue 19, finding 3)', () => {
+  const { provider } = providerWith();
+  const body = {
+    project_id: projectId,
+    payment: { id: 'p-9', type: 'payout', status: 'success', sum: { amount: 500, currency: 'RUB' } },
+    operation: { type: 'payout', status: 'success', code: '0' },
+  };
+  const signedText = (text: string) => {
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    const signature = sign(parsed, secretKey);
+    return text.replace(/}\s*$/, `, "signature": ${JSON.stringify(signature)}}`);
+  };
+  const eventIdOf = (text: string) => {
+    const result = provider.parseCallback(signedText(text), {});
+    if (!result.ok || !result.event) throw new Error('not an event');
+    return result.event.eventId;
+  };
+
+  test('whitespace or key order does not make a replay new; another amount or status does', () => {
+    const compact = JSON.stringify(body);
+    const spaced = JSON.stringify(body, null, 2);
+    const reordered = JSON.stringify({ operation: body.operation, payment: body.payment, project_id: projectId });
+    expect(eventIdOf(spaced)).toBe(eventIdOf(compact));
+    expect(eventIdOf(reordered)).toBe(eventIdOf(compact));
+    const otherAmount = JSON.stringify({
+      ...body,
+      payment: { ...body.payment, sum: { amount: 501, currency: 'RUB' } },
+    });
+    expect(eventIdOf(otherAmount)).not.toBe(eventIdOf(compact));
+  });
 });

@@ -299,3 +299,11 @@ describe('BIN table', () => {
     expect(() => createTableBinLookup([{ from: '55', to: '51' }])).toThrow(RangeError);
   });
 });
+
+describe('P2P by token (issue 19, finding 7)', () => {
+  test('is refused: the payout doc lists P2P by card number only', () => {
+    const request = payout({ kind: 'p2p', card: { token: 'tok-1' }, sender: adult });
+    expect(problemsOf(request)).toContainEqual(expect.objectContaining({ path: 'card.token' }));
+    expect(pathsOf(payout({ kind: 'p2p', card: { pan: mastercard } }))).not.toContain('card.token');
+  });
+});

@@ -131,22 +131,34 @@ describe('mapStatus', () => {
           message: 'Payment Constraint Invalid Payout Amount',
         },
       },
-      { state: 'declined', reference: 'req-1', code: '3104', message: 'Payment Constraint Invalid Payout Amount' },
+      {
+        state: 'declined',
+        reference: 'req-1',
+        code: '3104',
+        message: 'Payment Constraint Invalid Payout Amount',
+        failureClass: 'declined',
+      },
     ],
     [
       'decline with the code only in errors[]',
       { paymentStatus: 'decline', errors: [{ code: '10812', message: 'Invalid card. Do not try again' }] },
-      { state: 'declined', reference: undefined, code: '10812', message: 'Invalid card. Do not try again' },
+      {
+        state: 'declined',
+        reference: undefined,
+        code: '10812',
+        message: 'Invalid card. Do not try again',
+        failureClass: 'declined',
+      },
     ],
     [
       'decline without any code',
       { paymentStatus: 'decline' },
-      { state: 'declined', reference: undefined, code: 'decline', message: 'decline' },
+      { state: 'declined', reference: undefined, code: 'decline', message: 'decline', failureClass: 'declined' },
     ],
     [
       'error is final: declined',
       { paymentStatus: 'error', operation: { ...operation, status: 'error', code: '100', message: 'General decline' } },
-      { state: 'declined', reference: 'req-1', code: '100', message: 'General decline' },
+      { state: 'declined', reference: 'req-1', code: '100', message: 'General decline', failureClass: 'declined' },
     ],
     ['processing', { paymentStatus: 'processing' }, { state: 'pending', reference: undefined, detail: 'processing' }],
     [
@@ -226,6 +238,23 @@ describe('mapStatus', () => {
     expect(pickPayoutOperation(ops)?.id).toBe('2');
     expect(pickPayoutOperation([{ id: '9', type: 'sale' }])?.id).toBe('9');
     expect(pickPayoutOperation([])).toBeUndefined();
+  });
+});
+
+describe('a callback’s or a status’s code, by the same table as a synchronous answer (issue 19, finding 4)', () => {
+  test.each([
+    ['3028', 'systemic'],
+    ['504', 'systemic'],
+    ['10504', 'systemic'],
+    ['314', 'systemic'],
+    ['303', 'systemic'],
+    ['601', 'systemic'],
+    ['3101', 'invalid_request'],
+    ['3105', 'declined'],
+    ['77777', 'unclassified'],
+  ])('decline %s -> %s', (code, failureClass) => {
+    const mapped = mapStatus({ paymentStatus: 'decline', operation: { status: 'decline', code } });
+    expect(mapped).toMatchObject({ state: 'declined', code, failureClass });
   });
 });
 

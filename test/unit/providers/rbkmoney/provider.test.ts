@@ -201,11 +201,11 @@ describe('getStatus', () => {
       () => ({ status: 200, body: withdrawal }),
       () => ({ status: 200, body: { ...withdrawal, status: 'Succeeded' } }),
     );
-    await expect(provider().getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toEqual({
+    await expect(provider().getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toMatchObject({
       state: 'pending',
       reference: 'tZ0jUmlsV0',
     });
-    await expect(provider().getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toEqual({
+    await expect(provider().getStatus({ payoutId: 'p-1', idempotencyKey: 'p-1-a1' })).resolves.toMatchObject({
       state: 'succeeded',
       reference: 'tZ0jUmlsV0',
       amount: { value: 10000, currency: 'RUB' },
@@ -501,6 +501,8 @@ describe('setupAccount', () => {
       'POST /wallet/v0/webhooks',
     ]);
     expect(JSON.parse(server.seen[1]?.body ?? '')).toMatchObject({ identity: '3', externalID: 'payouts-wallet' });
+    // The identity's class, as the provider's guide sends it (issue 19, finding 7).
+    expect(JSON.parse(server.seen[0]?.body ?? '')).toMatchObject({ provider: 'test', class: 'person' });
     expect(JSON.parse(server.seen[3]?.body ?? '')).toEqual({
       identityID: '3',
       url: input.webhookUrl,
@@ -545,5 +547,14 @@ describe('availableBalance', () => {
     server.replies.push(() => ({ status: 404 }));
     await expect(provider().availableBalance('RUB')).rejects.toBeInstanceOf(SystemicProviderError);
     await expect(provider({ walletId: undefined }).availableBalance('RUB')).rejects.toThrow('RBKMONEY_WALLET_ID');
+  });
+});
+
+describe('a repeat answered 202 with the existing withdrawal (issue 19, finding 1)', () => {
+  test('is checked: another amount under our externalID is an idempotency conflict, never ours', async () => {
+    server.replies.push(() => ({ status: 202, body: { ...withdrawal, body: { amount: 100, currency: 'RUB' } } }));
+    await expect(
+      provider().submit({ request: payout(), idempotencyKey: 'p-1-a1', prepared: { destinationId: '22' } }),
+    ).rejects.toBeInstanceOf(IdempotencyConflictError);
   });
 });

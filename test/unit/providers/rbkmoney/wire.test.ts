@@ -255,7 +255,11 @@ describe('withdrawal status', () => {
       { state: 'unknown', reference: 'tZ0jUmlsV0', reason: 'RBKmoney withdrawal status "Adjusting" is not known' },
     ],
   ])('%j -> %j', (extra, expected) => {
-    expect(withdrawalToProviderStatus(withdrawal(extra))).toEqual(expected);
+    // Every status also says what the withdrawal holds, for the payout to check against what it sent.
+    expect(withdrawalToProviderStatus(withdrawal(extra))).toEqual({
+      ...expected,
+      amount: { value: 10000, currency: 'RUB' },
+    });
   });
 
   test('failure chains of any depth join with ":"', () => {

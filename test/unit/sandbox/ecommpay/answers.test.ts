@@ -80,7 +80,7 @@ describe('callbacks', () => {
       ok: true,
       event: {
         idempotencyKey: 'p-1-a1',
-        eventId: 'ecommpay:p-1-a1:14:success:success',
+        eventId: 'ecommpay:p-1-a1:14:success:success:0:10000 USD',
         status: { state: 'succeeded', reference: '71228f54d21e776a481f' },
         amount: { value: 10_000, currency: 'USD' },
         occurredAt: '2019-06-24T11:08:49.000Z',

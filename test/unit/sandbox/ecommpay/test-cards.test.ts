@@ -29,6 +29,10 @@ describe('ecommpay test cards', () => {
     expect(outcomeFor(undefined, 3103)).toEqual({ kind: 'success', speed: 'normal' });
   });
 
+  test('every trigger amount is below 200.00, where the chaos run’s ordinary amounts never go', () => {
+    for (const row of testAmounts) expect(row.amount).toBeLessThan(20_000);
+  });
+
   test('docs/SANDBOX.md lists every test card and trigger amount', () => {
     const doc = readFileSync('docs/SANDBOX.md', 'utf8');
     for (const card of cards) expect(doc).toContain(`| \`${card.pan}\``);
