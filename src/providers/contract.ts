@@ -66,11 +66,11 @@ export interface ProviderEvent {
   provider: ProviderName;
   /** The provider-side idempotency key the event is about (ecommpay payment.id, RBKmoney externalID). */
   idempotencyKey: string;
-  /** A stable id for deduplication (provider event id, or a hash of the body). */
+  /** A stable id for deduplication: the provider's event id, or one built from what the event says. */
   eventId: string;
   status: ProviderStatus;
   /** Amount and currency as the provider reports them, to detect contradictions. */
-  amount?: ReportedAmount;
+  amount?: ReportedPayout['amount'];
   occurredAt?: string;
 }
 
