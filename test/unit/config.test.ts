@@ -46,9 +46,7 @@ test('CARD_FINGERPRINT_KEY has no stand-in: required everywhere but beside the l
   // A key anyone can read would let the masked card and the request identity give back the card number.
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'card-key-'));
   expect(() => cardFingerprintKeyFromEnv({ PAYOUTS_ENV: 'test', DATA_DIR: dataDir })).toThrow(ConfigError);
-  expect(() => cardFingerprintKeyFromEnv({ PAYOUTS_ENV: 'development', DATA_DIR: dataDir })).toThrow(
-    /npm start/,
-  );
+  expect(() => cardFingerprintKeyFromEnv({ PAYOUTS_ENV: 'development', DATA_DIR: dataDir })).toThrow(/npm start/);
   // Beside `npm start`: the development key it wrote under DATA_DIR.
   await writeFile(path.join(dataDir, developmentCardKeyFile), 'stack-written-card-key-0123456789\n');
   expect(cardFingerprintKeyFromEnv({ PAYOUTS_ENV: 'development', DATA_DIR: dataDir })).toBe(
