@@ -413,7 +413,8 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
     // Another attempt's reference is not ours: the key is checked first. Histories from before copied it.
     const adopted = adoptReference(view.reference, status.reference, !otherKey);
     if (adopted !== view.reference) view.reference = adopted;
-    else if (otherKey && status.reference && !view.reference && !patched('check-event-key-first')) {
+    // patched() asked for every other key's event (not only when a copy would happen), so histories record it.
+    else if (otherKey && !patched('check-event-key-first') && status.reference && !view.reference) {
       view.reference = status.reference;
     }
     if (event && otherKey) {

@@ -236,7 +236,11 @@ test('every batch of this file replays on the current code (RECORD_HISTORIES=1 k
     await writeFile(path.join(dir, name), JSON.stringify(await decrypted(JSON.parse(stdout), codec), null, 2));
   }
   const tsx = path.resolve('node_modules/.bin/tsx');
-  const { stdout } = await promisify(execFile)(tsx, ['scripts/replay-histories.ts', dir], { maxBuffer: 16 << 20 });
+  // The script's own process: jest's process.env (where the stack set CODEC_KEYS) is passed on explicitly.
+  const { stdout } = await promisify(execFile)(tsx, ['scripts/replay-histories.ts', dir], {
+    maxBuffer: 16 << 20,
+    env: { ...process.env },
+  });
   expect(stdout).toContain(`replayed ${batchIds.length} histories, 0 failed`);
 });
 

@@ -16,6 +16,7 @@ import { PayoutWorkflow } from '../../../src/workflows/payout.js';
 import { testServer } from '../helpers.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { payoutStatusQuery, payoutWorkflowId } from '../../../src/workflows/definitions.js';
+import { batchWorkflowId } from '../../../src/workflows/batch-definitions.js';
 import { PayoutsClient } from '../../../src/client/index.js';
 import { replayStarted } from '../replay-helpers.js';
 import {
@@ -206,6 +207,11 @@ describe('every payout ends with an outcome (issue 19, finding 2)', () => {
       await expect(stack.conns.client.workflow.getHandle(payoutWorkflowId(item.payoutId)).describe()).rejects.toThrow();
     }
     await payouts.cancelBatch(batchId, 'test done');
+    // Replayed (and recorded) with the payouts: its history holds the re-check's patch marker.
+    stack.started.push({
+      scenario: 'batch paused while it reads a page',
+      handle: stack.conns.client.workflow.getHandle(batchWorkflowId(batchId)),
+    });
   }, 60_000);
 
   test('a provider the worker is not configured for: rejected, systemic (the batch breaker counts it)', async () => {
