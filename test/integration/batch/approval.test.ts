@@ -28,7 +28,7 @@ import {
 } from './batch-stack.js';
 
 /** Where RECORD_HISTORIES=1 keeps this file's batch histories (this branch's directory). */
-const recordedDir = path.join(historiesDir, 'h18b');
+const recordedDir = path.join(historiesDir, '2026-12-04-four-eyes');
 
 let env: BatchStack;
 let payouts: PayoutsClient;
