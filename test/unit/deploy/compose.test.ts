@@ -60,13 +60,17 @@ test('docker-compose.yml is valid under the Compose Specification schema', () =>
   expect(valid).toBe(true);
 });
 
-test('the payouts image runs worker, relay and codec server, two workers, the sandbox only by profile', () => {
+test('the payouts image runs worker, relay and codec server, two workers, the sandbox and observability by profile', () => {
   const commands = Object.fromEntries(payoutsServices.map(([name, service]) => [name, service.command?.[0]]));
   expect(commands).toEqual({ worker: 'worker', relay: 'relay', codec: 'codec', sandbox: 'sandbox' });
   expect(compose.services.worker?.deploy?.replicas).toBeGreaterThanOrEqual(2);
-  expect(compose.services.sandbox?.profiles).toEqual(['sandbox']);
+  const byProfile: Record<string, string[] | undefined> = {
+    sandbox: ['sandbox'],
+    prometheus: ['observability'],
+    grafana: ['observability'],
+  };
   for (const [name, service] of Object.entries(compose.services)) {
-    if (name !== 'sandbox') expect([name, service.profiles]).toEqual([name, undefined]);
+    expect([name, service.profiles]).toEqual([name, byProfile[name]]);
   }
 });
 
