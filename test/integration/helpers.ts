@@ -8,6 +8,8 @@ export interface TestServer {
   cliPath: string;
 }
 
+export type TemporalTarget = Pick<TestServer, 'address' | 'namespace'>;
+
 export function testServer(): TestServer {
   const address = process.env.TEMPORAL_TEST_ADDRESS;
   const namespace = process.env.TEMPORAL_TEST_NAMESPACE;
@@ -40,9 +42,10 @@ function quietSdkLogs(): void {
   }
 }
 
-export async function connect(): Promise<TestConnections> {
+/** Connections to the shared dev server, or to `server` (a test that runs one of its own, e.g. with the UI). */
+export async function connect(server: TemporalTarget = testServer()): Promise<TestConnections> {
   quietSdkLogs();
-  const { address, namespace } = testServer();
+  const { address, namespace } = server;
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   return {

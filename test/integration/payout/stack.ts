@@ -24,7 +24,7 @@ import { createPayoutsWorker } from '../../../src/worker/worker.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../../../src/workflows/definitions.js';
 import { PayoutWorkflow, type PayoutTimings } from '../../../src/workflows/payout.js';
 import { payoutSearchAttributePairs } from '../../../src/workflows/batch-child-options.js';
-import { connect, testServer, uniqueTaskQueue, type TestConnections } from '../helpers.js';
+import { connect, testServer, uniqueTaskQueue, type TemporalTarget, type TestConnections } from '../helpers.js';
 import type { StartedWorkflow } from '../replay-helpers.js';
 import { waitFor as sharedWaitFor } from '../../support/wait-for.js';
 
@@ -73,12 +73,15 @@ export interface PayoutStackOptions {
   merchantNotifications?: MerchantNotificationSettings;
   /** The worker's approval thresholds and per-payout caps (none by default). */
   limits?: WorkerLimits;
+  /** A Temporal server other than the shared one (a test that needs the Web UI starts its own). */
+  server?: TemporalTarget;
 }
 
 export async function startPayoutStack(name: string, options: PayoutStackOptions = {}): Promise<PayoutStack> {
   const silent = createLogger(name, { level: 'silent' });
   const logger = options.logger ?? silent;
-  const conns = withDataConverter(await connect(), options.dataConverter);
+  const server = options.server ?? testServer();
+  const conns = withDataConverter(await connect(server), server.namespace, options.dataConverter);
   const relayPort = await freePort();
   const callbackUrl = `http://127.0.0.1:${relayPort}/webhooks/ecommpay`;
   const sandbox = await startSandbox({
@@ -139,7 +142,7 @@ export async function startPayoutStack(name: string, options: PayoutStackOptions
     async restartWorker({ workflowBundle, dataConverter = options.dataConverter } = {}) {
       const workerOptions = {
         connection: conns.nativeConnection,
-        namespace: testServer().namespace,
+        namespace: server.namespace,
         taskQueue,
         activities: createActivities({
           providers,
@@ -183,9 +186,13 @@ export async function startPayoutStack(name: string, options: PayoutStackOptions
   return stack;
 }
 
-function withDataConverter(conns: TestConnections, dataConverter: DataConverter | undefined): TestConnections {
+function withDataConverter(
+  conns: TestConnections,
+  namespace: string,
+  dataConverter: DataConverter | undefined,
+): TestConnections {
   if (!dataConverter) return conns;
-  const client = new Client({ connection: conns.client.connection, namespace: testServer().namespace, dataConverter });
+  const client = new Client({ connection: conns.client.connection, namespace, dataConverter });
   return { ...conns, client };
 }
 
