@@ -57,8 +57,9 @@ const sdkCoreSources = [
  * `<kind>(MetricParameters { name: "..." | CONSTANT.into()` instrument, with the runtime's `temporal_` prefix.
  */
 export function sdkMetrics(): { name: string; kind: MetricKind }[] {
-  const require = createRequire(import.meta.url);
-  const bridge = path.dirname(require.resolve('@temporalio/core-bridge/package.json'));
+  // Resolved from the worker package, whose dependency it is (hoisted or not).
+  const fromWorker = createRequire(createRequire(import.meta.url).resolve('@temporalio/worker'));
+  const bridge = path.dirname(fromWorker.resolve('@temporalio/core-bridge/package.json'));
   // Each file's test module (made-up instruments) comes last: cut it off.
   const text = sdkCoreSources
     .map((file) => readFileSync(path.join(bridge, 'sdk-core', file), 'utf8').split(/#\[cfg\(test\)\]\s*mod tests/)[0])
