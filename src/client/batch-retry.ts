@@ -19,6 +19,7 @@ import {
 } from '../workflows/batch-definitions.js';
 import { batchIdSearchAttribute } from '../workflows/definitions.js';
 import { batchWorkflowTaskTimeout } from './batch-submission.js';
+import { withPageRevisions } from './report.js';
 import { BatchNotFoundError, BatchStateError, PayoutsClientError } from './errors.js';
 import { workflowInput } from './workflow-input.js';
 
@@ -68,14 +69,16 @@ export async function retryDeclined(
   const status = description.status.name;
   if (status === 'RUNNING') throw new BatchStateError(batchId, 'it is still running; retry once it has finished');
   if (status !== 'COMPLETED') throw new BatchStateError(batchId, `its last run ended ${status}, without totals`);
-  const result = (await handle.result()) as BatchResult;
+  const last = await workflowInput<BatchWorkflowInput>(temporal, workflowId, description.runId);
+  // Items settled or contradicted since the batch closed count as they stand now; the retry starts from that.
+  const closed = (await handle.result()) as BatchResult;
+  const result = await withPageRevisions(temporal, batchId, last.source.pageCount, closed);
   if ((result.counts.declined ?? 0) === 0) return { started: false, batchId, reason: 'it has no declined items' };
   // The retry's rows go to the pages; once they have closed (the report's retention) there is nowhere to put them.
   if (!(await pagesKept(temporal, batchId))) {
     throw new BatchStateError(batchId, 'its report is no longer kept (reportRetentionDays has passed)');
   }
 
-  const last = await workflowInput<BatchWorkflowInput>(temporal, workflowId, description.runId);
   const retry: BatchRetryInput = {
     round: (last.retry?.round ?? 0) + 1,
     ...(codes.length > 0 ? { codes } : {}),

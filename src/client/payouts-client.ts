@@ -52,7 +52,7 @@ import {
   PayoutValidationError,
 } from './errors.js';
 import { type PayoutValidator, providerValidator } from './provider-validation.js';
-import { reportText } from './report.js';
+import { reportText, withPageRevisions } from './report.js';
 import { compareIdentity, requestIdentity } from './request-identity.js';
 import { checkPayoutRequest } from './validation.js';
 import { runReconciliation } from './reconciliation.js';
@@ -279,7 +279,12 @@ export class PayoutsClient {
 
   /** Progress: counts per final status, amounts paid per currency, in flight, remaining, paused or cancelled and why. */
   async getBatch(batchId: string): Promise<BatchProgress> {
-    return this.onBatch(batchId, (handle) => handle.query(batchProgressQuery));
+    return this.onBatch(batchId, async (handle) => {
+      const progress = await handle.query(batchProgressQuery);
+      // Once closed, the batch hears no more; its items' later settlements and contradictions are at its pages.
+      if (progress.state !== 'completed') return progress;
+      return withPageRevisions(this.temporal, batchId, progress.pageCount, progress);
+    });
   }
 
   /** Stops starting payouts; those in flight finish. */

@@ -2,8 +2,15 @@
  * Reading a batch report back from its page workflows, where the rows live (docs/ARCHITECTURE.md, "Batches").
  * Used by the report activity at the end of a batch and by PayoutsClient.batchReport from any host.
  */
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { batchPageWorkflowId, pageRowsQuery, type ReportRow } from '../workflows/batch-definitions.js';
+import { type Client, QueryNotRegisteredError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  batchPageWorkflowId,
+  type BatchTotals,
+  pageRevisionsQuery,
+  pageRowsQuery,
+  type ReportRow,
+} from '../workflows/batch-definitions.js';
+import { addTotals } from '../workflows/batch-progress.js';
 import { reportCsvHeader, reportCsvLine } from '../workflows/batch-report.js';
 import { mapLimit, withRetries } from './concurrency.js';
 
@@ -47,4 +54,30 @@ export async function reportText(
     parts.push(...group.map(reportCsvLine));
   });
   return { csv: parts.join(''), rows };
+}
+
+/**
+ * A closed batch's totals with what its items' revisions changed since it closed (settlements, contradictions),
+ * which its pages keep: one query per page. A page past the report's retention has nothing to add.
+ */
+export async function withPageRevisions<T extends BatchTotals>(
+  client: Client,
+  batchId: string,
+  pageCount: number,
+  totals: T,
+): Promise<T> {
+  const pages = Array.from({ length: pageCount }, (_, page) => page);
+  const changes = await mapLimit(pages, pagesAtOnce, async (page) => {
+    try {
+      return await client.workflow.getHandle(batchPageWorkflowId(batchId, page)).query(pageRevisionsQuery);
+    } catch (error) {
+      // Gone with the retention, or served by a worker from before revisions: nothing to add.
+      if (notFound(error) || error instanceof QueryNotRegisteredError) return undefined;
+      throw error;
+    }
+  });
+  return addTotals(
+    totals,
+    changes.filter((change): change is BatchTotals => change !== undefined),
+  );
 }

@@ -132,6 +132,9 @@ export interface BatchRunState {
   balanceChecked?: boolean;
 }
 
+/** Counts per status and amount succeeded per currency: a batch's totals, or a change to them. */
+export type BatchTotals = Pick<BatchRunState, 'counts' | 'succeededAmounts'>;
+
 /** Minor units per provider and currency, e.g. `{ "rbkmoney": { "RUB": 500000 } }`. */
 export type ProviderAmounts = Partial<Record<ProviderName, Record<string, number>>>;
 
@@ -219,6 +222,8 @@ export interface BatchPageInput {
   /** Carried into the run without items. */
   rows?: ReportRow[];
   closed?: BatchClosed;
+  /** Changes to the batch's totals from its items' revisions since the batch last closed (carried). */
+  revisions?: BatchTotals;
   /** The page ends by itself this long after it was created if its batch never closes it. */
   maxLifetimeMs?: number;
   createdAt?: string;
@@ -236,3 +241,8 @@ export const pageRowsSignal = defineSignal<[ReportRow[]]>('pageRows');
 /** Every item of the page was started: the page forgets the requests (and their card numbers). */
 export const pageItemsDoneSignal = defineSignal('pageItemsDone');
 export const batchClosedSignal = defineSignal<[BatchClosed]>('batchClosed');
+/**
+ * What the revisions of this page's items (payoutRevised, sent here once the batch has closed) change in the
+ * batch's totals since its last close; the client adds every page's to a closed batch's progress.
+ */
+export const pageRevisionsQuery = defineQuery<BatchTotals>('pageRevisions');

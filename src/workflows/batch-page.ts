@@ -14,10 +14,14 @@ import {
   pageItemsDoneSignal,
   pageItemsQuery,
   pageRowsQuery,
+  pageRevisionsQuery,
   pageRowsSignal,
+  type BatchTotals,
   type ReportRow,
 } from './batch-definitions.js';
-import { compareRows, rowForUnstarted, rowKey } from './batch-report.js';
+import { emptyCounts, hasRevisions, moveItem } from './batch-progress.js';
+import { compareRows, rowForUnstarted, rowFromOutcome, rowKey } from './batch-report.js';
+import { payoutRevisedSignal } from './definitions.js';
 
 /** A page whose batch never closes it (terminated by hand) still ends. */
 const defaultMaxLifetimeMs = 90 * 24 * 3_600_000;
@@ -30,6 +34,7 @@ export async function BatchPageWorkflow(input: BatchPageInput): Promise<number> 
   const items = input.items;
   let itemsDone = false;
   let closed: BatchClosed | undefined = input.closed;
+  let revisions: BatchTotals = input.revisions ?? { counts: emptyCounts(), succeededAmounts: {} };
 
   setHandler(pageItemsQuery, () => {
     if (!items) throw new Error(`page ${input.page} of batch ${input.batchId} no longer holds its items`);
@@ -38,6 +43,18 @@ export async function BatchPageWorkflow(input: BatchPageInput): Promise<number> 
   setHandler(pageRowsQuery, () => [...rows.values()].sort(compareRows));
   setHandler(pageRowsSignal, (incoming) => {
     for (const row of incoming) rows.set(rowKey(row), row);
+  });
+  setHandler(pageRevisionsQuery, () => revisions);
+  /**
+   * An item's outcome changed after its batch closed: its row is replaced, and the item moves from the status
+   * its row (what the batch counted) had, unless a later attempt of the item has replaced it.
+   */
+  setHandler(payoutRevisedSignal, ({ seq, outcome }) => {
+    const row = rowFromOutcome(seq, outcome);
+    const counted = rows.get(rowKey(row));
+    const replaced = [...rows.values()].some((kept) => kept.seq === seq && (kept.attempt ?? 0) > (row.attempt ?? 0));
+    rows.set(rowKey(row), row);
+    if (counted && !replaced) moveItem(revisions, counted.status, outcome);
   });
   setHandler(pageItemsDoneSignal, () => {
     itemsDone = true;
@@ -51,6 +68,8 @@ export async function BatchPageWorkflow(input: BatchPageInput): Promise<number> 
       }
     }
     closed = closing;
+    // A batch closing again (a retry) started from the totals with these revisions added, and counted them.
+    revisions = { counts: emptyCounts(), succeededAmounts: {} };
   });
 
   if (items) {
@@ -61,6 +80,7 @@ export async function BatchPageWorkflow(input: BatchPageInput): Promise<number> 
       page: input.page,
       rows: [...rows.values()],
       ...(closed ? { closed } : {}),
+      ...(hasRevisions(revisions) ? { revisions } : {}),
       maxLifetimeMs,
       createdAt,
     });

@@ -9,6 +9,7 @@ import {
   type BatchItemStatus,
   type BatchProgress,
   type BatchRunState,
+  type BatchTotals,
   type BatchWorkflowInput,
   eventHeadroom,
   type PauseState,
@@ -79,6 +80,42 @@ export function applyOutcome(
   };
   state.paused = tripped;
   return { counted: true, tripped };
+}
+
+/**
+ * Moves one item from the status it was counted under to its revised outcome (a settlement, a contradiction):
+ * it stays one finished item, and the amount paid follows only its success.
+ */
+export function moveItem(totals: BatchTotals, previous: BatchItemStatus, outcome: PayoutOutcome): void {
+  if (previous === outcome.status) return;
+  totals.counts[previous] -= 1;
+  totals.counts[outcome.status] += 1;
+  const change =
+    (outcome.status === 'succeeded' ? outcome.amount : 0) - (previous === 'succeeded' ? outcome.amount : 0);
+  const paid = (totals.succeededAmounts[outcome.currency] ?? 0) + change;
+  if (paid === 0) delete totals.succeededAmounts[outcome.currency];
+  else totals.succeededAmounts[outcome.currency] = paid;
+}
+
+/** Whether a change to totals changes anything. */
+export function hasRevisions(change: BatchTotals): boolean {
+  return (
+    batchItemStatuses.some((status) => change.counts[status] !== 0) || Object.keys(change.succeededAmounts).length > 0
+  );
+}
+
+/** Totals with changes added (the revisions a closed batch's pages recorded after it closed). */
+export function addTotals<T extends BatchTotals>(totals: T, changes: readonly BatchTotals[]): T {
+  const sum: T = { ...totals, counts: { ...totals.counts }, succeededAmounts: { ...totals.succeededAmounts } };
+  for (const change of changes) {
+    for (const status of batchItemStatuses) sum.counts[status] += change.counts[status] ?? 0;
+    for (const [currency, amount] of Object.entries(change.succeededAmounts)) {
+      const paid = (sum.succeededAmounts[currency] ?? 0) + amount;
+      if (paid === 0) delete sum.succeededAmounts[currency];
+      else sum.succeededAmounts[currency] = paid;
+    }
+  }
+  return sum;
 }
 
 /** Where a batch stands; `completed` only once its report is written. */

@@ -69,6 +69,7 @@ import {
   applyOutcome,
   countUnstarted,
   initialState,
+  moveItem,
   pageOf,
   progressDetails,
   progressView,
@@ -87,6 +88,8 @@ import {
   batchIdSearchAttribute,
   payoutAttemptWorkflowId,
   payoutFinishedSignal,
+  payoutRevisedSignal,
+  type PayoutRevision,
   payoutWorkflowId,
 } from './definitions.js';
 import { PayoutWorkflow, payoutSummary } from './payout.js';
@@ -181,6 +184,22 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     changes++;
   };
 
+  /**
+   * A child's outcome changed after it was counted (settled from review, contradicted into review): the item
+   * moves from the status it was counted under to the new one, and its report row is replaced. A child sends
+   * its signals in order, so `previous` is what this batch counted (or the outcome a query found, which
+   * followed the signal); a child still in flight counts the revision as its outcome.
+   */
+  const reviseChild = (revision: PayoutRevision) => {
+    const { outcome } = revision;
+    const entry = state.inFlight.find((item) => item.payoutId === outcome.payoutId);
+    if (entry && (entry.attempt ?? 1) === outcome.attempt) return finishChild(outcome);
+    // An earlier attempt than the one in flight: only its row changes; the item counts by its newest attempt.
+    if (!entry) moveItem(state, revision.previous, outcome);
+    rows.push(rowFromOutcome(revision.seq, outcome));
+    changes++;
+  };
+
   /** Every child signals the batch's current run, whichever run started it. */
   const childrenReported = () => state.inFlight.length === 0;
 
@@ -191,6 +210,7 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
 
   setHandler(batchProgressQuery, view);
   setHandler(payoutFinishedSignal, finishChild);
+  setHandler(payoutRevisedSignal, reviseChild);
   setHandler(
     pauseBatchUpdate,
     ({ reason }: BatchControlRequest) => {
@@ -445,6 +465,15 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
               request,
               ...(item.attempt ? { attempt: item.attempt } : {}),
               ...(input.childTimings ? { timings: input.childTimings } : {}),
+              // Where a later change of the child's outcome is sent; children of older batches are not told.
+              ...(patched('revisions-reach-batch')
+                ? {
+                    batchItem: {
+                      seq: item.seq,
+                      pageWorkflowId: batchPageWorkflowId(batchId, pageOf(item.seq, source.pageSize).page),
+                    },
+                  }
+                : {}),
             },
           ],
           parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -597,6 +626,8 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
       await handOverNotification(batchFinishedNotification(finished, now()));
     }
     await condition(allHandlersFinished);
+    // Revisions that came while the batch closed: their rows go to their pages (the report file is a snapshot).
+    while (rows.length > 0) await flushRows();
     return {
       batchId,
       total: source.itemCount,

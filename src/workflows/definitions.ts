@@ -71,6 +71,18 @@ export const workflowIdOfKey = (idempotencyKey: string) => payoutWorkflowId(idem
 export const payoutFinishedSignal = defineSignal<[PayoutOutcome]>('payoutFinished');
 
 /**
+ * A batch item's outcome changed after its batch was told (settled from review, or a contradiction sent it to
+ * review): `previous` is the status the batch heard last, `seq` the item's place in the batch.
+ */
+export interface PayoutRevision {
+  seq: number;
+  previous: PayoutOutcome['status'];
+  outcome: PayoutOutcome;
+}
+/** Sent by a batch's child to its parent, or to its batch page once the batch has closed, in order. */
+export const payoutRevisedSignal = defineSignal<[PayoutRevision]>('payoutRevised');
+
+/**
  * Asks a payout in `needs_review` to settle: it looks its status up at the provider itself (by its key) and
  * settles an unknown outcome on a definite answer for the amount it sent; anything else is recorded only. The
  * update carries no answer: whoever sends it cannot tell the payout what happened. Refused (by the validator)

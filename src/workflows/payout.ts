@@ -41,6 +41,7 @@ import {
   nonRetryableFailureTypes,
   payoutAmountSearchAttribute,
   payoutFinishedSignal,
+  payoutRevisedSignal,
   payoutCurrencySearchAttribute,
   payoutProviderSearchAttribute,
   payoutStatusQuery,
@@ -103,6 +104,8 @@ export interface PayoutWorkflowInput {
   /** 1 unless an earlier attempt was definitely declined (operations' retry of declined items). */
   attempt?: number;
   timings?: Partial<PayoutTimings>;
+  /** Set by a batch: where the item sits, so a later change of its outcome reaches the batch's totals and report. */
+  batchItem?: { seq: number; pageWorkflowId: string };
 }
 
 const validation = proxyLocalActivities<PayoutActivities>({
@@ -195,6 +198,8 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
   let cancelReason: string | undefined;
   let submissionStarted = false;
   let parentNotified: Promise<void> | undefined;
+  /** The status the parent batch was told last; a later change is sent as a revision. */
+  let reportedToBatch: TerminalStatus | undefined;
   let bindingOutcome: BindingOutcome | undefined;
   const notified = new Set<string>();
   const notifications: Promise<void>[] = [];
@@ -251,9 +256,33 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       )
         // The batch may have been closed by an operator; the payout's own outcome stands regardless.
         .catch((error: unknown) => log.warn('could not notify the parent batch', { error: String(error) }));
+      reportedToBatch = status;
     }
     notifyMerchant(outcome);
     return outcome;
+  };
+
+  /**
+   * Tells the batch that a finished outcome changed (settled, or contradicted into review), after its earlier
+   * signals: the batch moves the item between its counts and replaces the report row. A batch that has closed
+   * refuses the signal; the item's page then keeps the row and the change to the batch's totals.
+   */
+  const reviseBatch = (outcome: PayoutOutcome) => {
+    const parent = workflowInfo().parent;
+    const { batchItem } = input;
+    if (!parent || !batchItem || reportedToBatch === undefined || reportedToBatch === outcome.status) return;
+    if (!patched('revisions-reach-batch')) return;
+    const revision = { seq: batchItem.seq, previous: reportedToBatch, outcome };
+    reportedToBatch = outcome.status;
+    const earlier = parentNotified ?? Promise.resolve();
+    parentNotified = earlier.then(() =>
+      CancellationScope.nonCancellable(() =>
+        getExternalWorkflowHandle(parent.workflowId)
+          .signal(payoutRevisedSignal, revision)
+          .catch(() => getExternalWorkflowHandle(batchItem.pageWorkflowId).signal(payoutRevisedSignal, revision))
+          .catch((error: unknown) => log.warn('could not revise the batch', { error: String(error) })),
+      ),
+    );
   };
 
   /** An error no rule classifies ends the payout in review, naming the step and the error, before anything was sent. */
@@ -280,6 +309,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       view.outcome = { ...view.outcome, status: 'needs_review', message: reason };
       setStatus('needs_review', reason);
       notifyMerchant(view.outcome);
+      reviseBatch(view.outcome);
     } else {
       finish('needs_review', { message: reason });
     }
@@ -376,6 +406,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       view.settlement = { by: settle.by, at: outcome.finishedAt };
       setStatus(outcome.status, `settled by ${settle.by}`);
       notifyMerchant(outcome, settle.by);
+      reviseBatch(outcome);
       return { result: 'settled', status: outcome.status, ...(asksProvider ? { evidence } : {}) };
     },
     {

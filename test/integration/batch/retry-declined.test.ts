@@ -106,6 +106,10 @@ test('declined items get a new attempt only when the provider confirms the decli
   expect(late.status).toBe(200);
   await waitFor(async () => (await attempt1.query(payoutStatusQuery)).status === 'needs_review');
   expect((await env.payouts.getPayout(limit.payoutId)).status).toBe('succeeded');
+  // The batch has closed: the first attempt's row shows the review, and the totals, which count the item by
+  // its second attempt, stay as they were.
+  await waitFor(async () => (await env.payouts.batchReport(batchId)).csv.includes(`${limit.payoutId},needs_review,`));
+  expect((await env.payouts.getBatch(batchId)).counts).toEqual(afterRound1.counts);
 
   // Round 2: every declined item. The unanswered clarification was declined by the provider itself once its
   // window closed (issue 19, finding 5), so the provider confirms it and it is retried too.
@@ -144,7 +148,7 @@ test('declined items get a new attempt only when the provider confirms the decli
   );
   expect(rows).toEqual([
     [succeeded.payoutId, 'succeeded', '', '1'],
-    [limit.payoutId, 'declined', '10101', '1'],
+    [limit.payoutId, 'needs_review', '10101', '1'],
     [limit.payoutId, 'succeeded', '', '2'],
     [amountRule.payoutId, 'declined', '3104', '1'],
     [amountRule.payoutId, 'declined', '3104', '2'],

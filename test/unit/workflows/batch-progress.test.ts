@@ -2,9 +2,13 @@ import type { PayoutOutcome } from '../../../src/domain/payout-outcome.js';
 import { eventHeadroom } from '../../../src/workflows/batch-definitions.js';
 import { batchOptionsSchema } from '../../../src/workflows/batch-schemas.js';
 import {
+  addTotals,
   applyOutcome,
   countUnstarted,
+  emptyCounts,
+  hasRevisions,
   initialState,
+  moveItem,
   pageOf,
   progressDetails,
   progressView,
@@ -121,4 +125,41 @@ test('items find their page by position', () => {
   expect(pageOf(0, 200)).toEqual({ page: 0, offset: 0 });
   expect(pageOf(199, 200)).toEqual({ page: 0, offset: 199 });
   expect(pageOf(200, 200)).toEqual({ page: 1, offset: 0 });
+});
+
+test('a settled review moves the item to its new status; the amount paid grows by that success only', () => {
+  const state = stateWithInFlight('a', 'b');
+  applyOutcome(state, outcome('a', { status: 'needs_review' }), 10, at);
+  applyOutcome(state, outcome('b', { amount: 500 }), 10, at);
+  moveItem(state, 'needs_review', outcome('a', { amount: 1_000 }));
+  expect(state.counts).toMatchObject({ succeeded: 2, needs_review: 0 });
+  expect(state.succeededAmounts).toEqual({ RUB: 1_500 });
+  // The same status again (a revision that changes nothing) moves nothing.
+  moveItem(state, 'succeeded', outcome('a'));
+  expect(state.counts).toMatchObject({ succeeded: 2, needs_review: 0 });
+});
+
+test('a contradicted success leaves succeeded and the amount paid; a currency paid nothing disappears', () => {
+  const state = stateWithInFlight('a', 'b');
+  applyOutcome(state, outcome('a', { currency: 'EUR', amount: 700 }), 10, at);
+  applyOutcome(state, outcome('b'), 10, at);
+  moveItem(state, 'succeeded', outcome('a', { status: 'needs_review', currency: 'EUR', amount: 700 }));
+  expect(state.counts).toMatchObject({ succeeded: 1, needs_review: 1 });
+  expect(state.succeededAmounts).toEqual({ RUB: 1_000 });
+});
+
+test('changes recorded at pages add to a closed batch’s totals, and an empty change is recognised', () => {
+  const change = { counts: emptyCounts(), succeededAmounts: {} };
+  expect(hasRevisions(change)).toBe(false);
+  moveItem(change, 'needs_review', outcome('a', { amount: 300 }));
+  expect(hasRevisions(change)).toBe(true);
+  const closed = {
+    counts: { ...emptyCounts(), succeeded: 1, needs_review: 1 },
+    succeededAmounts: { RUB: 200 },
+    total: 2,
+  };
+  const now = addTotals(closed, [change, { counts: emptyCounts(), succeededAmounts: {} }]);
+  expect(now).toEqual({ counts: { ...emptyCounts(), succeeded: 2 }, succeededAmounts: { RUB: 500 }, total: 2 });
+  // The closed totals themselves are not touched.
+  expect(closed.counts.needs_review).toBe(1);
 });
