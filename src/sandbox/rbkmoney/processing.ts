@@ -63,7 +63,7 @@ export class RbkmoneyProcessing {
     const { ledger, logger } = this.context;
     const outcome = this.state.withdrawals.create(request);
     if (outcome.repeat && request.externalID !== undefined) {
-      // Counted as a repeat of the payout the ledger already has, whatever the answer (2xx or 409).
+      // Counted as a repeat of the payout the ledger already has (answered 202 with it).
       const entry = ledger.get(provider, request.externalID);
       if (entry) {
         const { key, reference, amount, currency, card } = entry;
