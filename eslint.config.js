@@ -42,6 +42,23 @@ export default tseslint.config(
     },
   },
   {
+    // The sandbox is a second, independent implementation of the providers' wire formats (docs/SANDBOX.md).
+    files: ['src/sandbox/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/providers/**', '**/providers'],
+              message: 'the sandbox imports nothing from src/providers: write it from the provider references',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

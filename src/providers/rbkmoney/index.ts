@@ -102,6 +102,18 @@ function required<T>(value: T | undefined, variable: string, purpose: string): T
   return value;
 }
 
+/**
+ * How much earlier than our request a new withdrawal's `createdAt` may read, for clocks that disagree: a
+ * withdrawal older than that existed before we asked. Either mistake is harmless (an extra read, or a repeat
+ * whose answer was already compared above), so the margin only keeps the labels honest.
+ */
+const clockSkewMs = 5_000;
+
+function createdBefore(createdAt: string | undefined, askedAt: Date): boolean {
+  const created = createdAt === undefined ? Number.NaN : Date.parse(createdAt);
+  return Number.isFinite(created) && created < askedAt.getTime() - clockSkewMs;
+}
+
 /** A refused status request says nothing about the payout: only transient and systemic errors escape. */
 function statusFailure(error: unknown): ProviderStatus {
   const refused =
@@ -153,6 +165,7 @@ export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): Rbkmon
         currency: request.currency,
         metadata: { payoutId: request.payoutId },
       });
+      const askedAt = now();
       const { withdrawal, settled409 } = await client.createWithdrawalOutcome(params);
       // fistful answers a repeat with identical parameters 202 and the existing withdrawal: a claim, checked.
       const differing = (
@@ -170,10 +183,10 @@ export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): Rbkmon
           'idempotency_conflict',
         );
       }
-      // A new withdrawal is always Pending, so a final one means the key had been used. A repeat with the same
-      // parameters while still Pending is answered by the provider just like a first create (2xx with the
-      // withdrawal): it reads as accepted, which is harmless (docs/PROVIDERS.md, "Idempotency").
-      const duplicate = settled409 || withdrawal.status !== 'Pending';
+      // A new withdrawal is Pending and created as we asked. One already final, or created before we asked, is
+      // the existing withdrawal under our key (fistful answers a repeat 202 with it): a duplicate, which the
+      // payout reads back and compares before waiting on it (docs/PROVIDERS.md, "Idempotency").
+      const duplicate = settled409 || withdrawal.status !== 'Pending' || createdBefore(withdrawal.createdAt, askedAt);
       return { outcome: duplicate ? 'duplicate' : 'accepted', reference: withdrawal.id };
     },
 

@@ -4,11 +4,11 @@
  * reference (/work/shared/reference/ecommpay.md). Status answers and callbacks are signed at the top level.
  */
 import { z } from 'zod';
-import { sign } from '../../providers/ecommpay/signature.js';
 import type { LedgerEntry, LedgerStatus } from '../ledger.js';
 import { jsonReply, type Reply } from '../server.js';
 import { gateMessages, type GateCode } from './codes.js';
 import type { FieldError } from './requests.js';
+import { gateSignature } from './signature.js';
 import { clarificationRequests, outcomeSchema } from './test-cards.js';
 
 /** What the ecommpay module keeps in a ledger entry's `details`. */
@@ -118,9 +118,12 @@ function payoutObjects(payout: GatePayout, projectId: number): Record<string, un
   };
 }
 
-const signed = (body: Record<string, unknown>, secretKey: string) => ({ ...body, signature: sign(body, secretKey) });
+const signed = (body: Record<string, unknown>, secretKey: string) => ({
+  ...body,
+  signature: gateSignature(body, secretKey),
+});
 
-/** A callback: payment and operation objects, signed at the top level with the project's secret key. */
+/** A callback: payment and operation objects, signed at the top level with the project's secret key (./signature.ts). */
 export function callbackBody(payout: GatePayout, projectId: number, secretKey: string): Record<string, unknown> {
   return signed(payoutObjects(payout, projectId), secretKey);
 }

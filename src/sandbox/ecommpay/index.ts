@@ -1,9 +1,8 @@
 /**
  * ecommpay Gate in the sandbox: the payout endpoints (card, token, P2P), the status request and the
- * clarification request, at the adapter's paths (src/providers/ecommpay/wire.ts `endpoints`). Every request
- * is checked the way the doc says Gate does first: project, signature, required fields; then handled.
+ * clarification request, at the paths the provider's documents give. Every request is checked
+ * the way the doc says Gate does first: project, signature, required fields; then handled.
  */
-import { endpoints } from '../../providers/ecommpay/wire.js';
 import type { EcommpaySandboxSettings } from '../config.js';
 import type { SandboxProviderFactory } from '../provider-module.js';
 import { parseJsonBody, type Reply, type Route, type SandboxRequest } from '../server.js';
@@ -81,13 +80,30 @@ export function ecommpaySandbox(settings: EcommpaySandboxSettings): SandboxProvi
       return payouts.clarify(parsed.data.general.payment_id, parsed.data.additional_data);
     });
 
+    // Paths written from the documents, never taken from the adapter, so that a wrong path there is a 404:
+    // payouts from the payout doc (/work/shared/seeds/ecommpay-gate-payouts.ru.md), the status request from
+    // reference/ecommpay.md Part 2 §2, the clarification from its §3 (a third-party emulator's route: likely).
+    const create = (path: string, handle: Route['handle']): Route => ({
+      method: 'POST',
+      path,
+      kind: 'create',
+      provider,
+      handle,
+    });
+    const query = (path: string, handle: Route['handle']): Route => ({
+      method: 'POST',
+      path,
+      kind: 'query',
+      provider,
+      handle,
+    });
     const routes: Route[] = [
-      { method: 'POST', path: endpoints.cardPayout, kind: 'create', provider, handle: payoutByCard },
-      { method: 'POST', path: endpoints.p2pPayout, kind: 'create', provider, handle: payoutByCard },
-      { method: 'POST', path: endpoints.tokenPayout, kind: 'create', provider, handle: payoutByToken },
-      { method: 'POST', path: endpoints.status, kind: 'query', provider, handle: status },
+      create('/v2/payment/card/payout', payoutByCard),
+      create('/v2/payment/individual/payout', payoutByCard),
+      create('/v2/payment/card/payout/token', payoutByToken),
+      query('/v2/payment/status', status),
       // Not a create for the time-out knob: a lost answer to a clarification is not a payout paid unseen.
-      { method: 'POST', path: endpoints.clarification, kind: 'query', provider, handle: clarification },
+      query('/v2/payment/clarification', clarification),
     ];
 
     return {

@@ -1,6 +1,6 @@
 /**
  * Gate requests as the provider reads them. These schemas are written from the provider's payout doc, not
- * taken from the adapter's (src/providers/ecommpay/wire.ts), so that the sandbox can catch the adapter out:
+ * taken from the adapter's wire schemas, so that the sandbox can catch the adapter out:
  * they are loose (the doc allows "any other parameter of the specification") and they require what the
  * doc calls a correct request: project and payment ids, the signature, the customer's id and IP address,
  * amount and currency, and the card number or token; a Visa card also needs sender.day_of_birth.
@@ -8,8 +8,8 @@
 import { z } from 'zod';
 import { luhnValid } from '../../domain/card.js';
 import { isCurrencyCode } from '../../domain/currency.js';
-import { verify } from '../../providers/ecommpay/signature.js';
 import type { GateCode } from './codes.js';
+import { signatureMatches } from './signature.js';
 
 export interface FieldError {
   /** Dotted path into the request, e.g. `customer.ip_address`. */
@@ -143,6 +143,7 @@ export function authenticate(value: unknown, projectId: number, secretKey: strin
   if (typeof signature !== 'string' || signature === '') {
     return { ok: false, error: { field: 'general.signature', code: '3262' }, paymentId };
   }
-  if (!verify(body, secretKey)) return { ok: false, error: { field: 'general.signature', code: '3261' }, paymentId };
+  if (!signatureMatches(body, secretKey))
+    return { ok: false, error: { field: 'general.signature', code: '3261' }, paymentId };
   return { ok: true, body };
 }

@@ -32,14 +32,22 @@ export const clarificationRequests = {
  */
 export const callbackOnlyCodes = ['3028', '504', '10504', '314', '303', '601', '3101', '77777'] as const;
 
+/**
+ * Codes the sandbox answers at once: the platform's own checks before anything reaches an issuer, from the
+ * registry's range for validation and business rules (2xxx-3xxx; reference/ecommpay.md Part 2 §4): our
+ * merchant balance (3028) and the card's country (3105). Which codes the real service answers synchronously
+ * is unverified; docs/SANDBOX.md lists this choice, and the adapter takes any code either way.
+ */
+export const synchronousCodes = ['3028', '3105'] as const;
+
 export const outcomeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('success'), speed: z.enum(['normal', 'slow']) }),
-  z.object({ kind: z.literal('decline'), code: z.enum(['3104', '3105', '10101', ...callbackOnlyCodes]) }),
+  z.object({ kind: z.literal('decline'), code: z.enum(['3104', '10101', ...callbackOnlyCodes]) }),
   z.object({ kind: z.literal('clarification'), ask: z.enum(['customer_name', 'avs']) }),
   /** Stays `processing` for ever. */
   z.object({ kind: z.literal('pending') }),
   /** Refused synchronously: nothing is accepted or recorded. */
-  z.object({ kind: z.literal('refuse'), code: z.literal('3028') }),
+  z.object({ kind: z.literal('refuse'), code: z.enum(synchronousCodes) }),
 ]);
 export type Outcome = z.infer<typeof outcomeSchema>;
 
@@ -55,9 +63,10 @@ export const testCards = {
   // The schemes' public test cards: success for any valid request.
   visa: { pan: '4242424242424242', scheme: 'visa', outcome: success },
   mastercard: { pan: '5555555555554444', scheme: 'mastercard', outcome: success },
-  // Declines: the decline code sits in the digits before the check digit.
+  // Declines: the decline code sits in the digits before the check digit. 3104 comes by callback, as in the
+  // payout doc's decline example; 3105, a platform rule, is refused at once.
   decline3104: { pan: '4000000000031049', scheme: 'visa', outcome: { kind: 'decline', code: '3104' } },
-  decline3105: { pan: '4000000000031056', scheme: 'visa', outcome: { kind: 'decline', code: '3105' } },
+  decline3105: { pan: '4000000000031056', scheme: 'visa', outcome: { kind: 'refuse', code: '3105' } },
   decline10101: { pan: '5100000000101012', scheme: 'mastercard', outcome: { kind: 'decline', code: '10101' } },
   // Clarification (3191), then success once answered.
   clarifyName: { pan: '4000000000031916', scheme: 'visa', outcome: { kind: 'clarification', ask: 'customer_name' } },
@@ -70,7 +79,7 @@ export const testCards = {
 /** For cards outside the table and for token payouts: the amount in minor units is the code it triggers. */
 export const testAmounts: ReadonlyArray<{ amount: number; outcome: Outcome }> = [
   { amount: 3104, outcome: { kind: 'decline', code: '3104' } },
-  { amount: 3105, outcome: { kind: 'decline', code: '3105' } },
+  { amount: 3105, outcome: { kind: 'refuse', code: '3105' } },
   { amount: 10101, outcome: { kind: 'decline', code: '10101' } },
   { amount: 3191, outcome: { kind: 'clarification', ask: 'customer_name' } },
   { amount: 19999, outcome: { kind: 'pending' } },

@@ -2,11 +2,11 @@
  * Identities (each with the key that signs its webhooks), wallets with a balance, and webhooks, in the
  * RBKmoney sandbox. The key is per identity, as in the provider's implementation (its spec says per webhook).
  */
-import { exportPublicKey, generateWebhookKeyPair } from '../../providers/rbkmoney/signature.js';
-import type { Identity, Wallet, Webhook } from '../../providers/rbkmoney/wire.js';
 import { empty, json, location, type Outcome, paramsOf, refused, type StateContext } from './answers.js';
 import type { Emitted } from './events.js';
 import type { IdentityRequest, WalletRequest, WebhookRequest } from './requests.js';
+import { newSigningKey, signingKeyFromPem } from './signing.js';
+import type { Identity, Wallet, Webhook } from './wire.js';
 
 interface IdentityRecord {
   identity: Identity;
@@ -45,9 +45,7 @@ export class Accounts {
     const params = paramsOf(request);
     const existing = this.#identities.get(id);
     if (existing) return this.context.repeat(existing.params === params, existing.identity, { id }, 201, 'identities');
-    const keys = settings.webhookPrivateKeyPem
-      ? { privateKeyPem: settings.webhookPrivateKeyPem, publicKey: exportPublicKey(settings.webhookPrivateKeyPem) }
-      : generateWebhookKeyPair();
+    const keys = settings.webhookPrivateKeyPem ? signingKeyFromPem(settings.webhookPrivateKeyPem) : newSigningKey();
     const identity: Identity = {
       id,
       name: request.name,

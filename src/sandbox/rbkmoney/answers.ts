@@ -15,8 +15,6 @@ export interface RbkmoneyStateSettings {
   maxAmount: number;
   /** How long a payres token can be bound (the provider's default is 64 minutes). */
   tokenLifetimeMs: number;
-  /** How a create with a known externalID and the same parameters is answered (./state.ts). */
-  repeatAnswer: 'existing' | 'conflict';
   /** One signing key (PKCS#8 PEM) for every identity; without it each identity gets its own, as at the provider. */
   webhookPrivateKeyPem?: string;
 }
@@ -79,12 +77,14 @@ export class StateContext {
     return this.now().toISOString();
   }
 
-  /** A known externalID: the existing object when the parameters agree (or 409 in `conflict` mode), else 409. */
+  /**
+   * A known externalID: the existing object with the usual 2xx when the parameters agree (fistful's
+   * `{error, exists} -> Get`), else 409 (reference/rbkmoney.md, "Idempotency & error bodies - server").
+   */
   repeat(same: boolean, existing: { id: string }, conflictBody: unknown, okStatus: number, collection: string) {
-    const outcome: Outcome<never> =
-      same && this.settings.repeatAnswer === 'existing'
-        ? { answer: json(okStatus, existing, location(collection, existing.id)), events: [], repeat: true }
-        : { answer: json(409, conflictBody), events: [], repeat: same };
+    const outcome: Outcome<never> = same
+      ? { answer: json(okStatus, existing, location(collection, existing.id)), events: [], repeat: true }
+      : { answer: json(409, conflictBody), events: [], repeat: false };
     return outcome;
   }
 }

@@ -4,7 +4,6 @@
  * card that is never authorized, says DestinationUnauthorized and leaves it so.
  */
 import { randomBytes } from 'node:crypto';
-import type { Destination } from '../../providers/rbkmoney/wire.js';
 import type { Accounts } from './accounts.js';
 import {
   type Answer,
@@ -19,7 +18,8 @@ import {
 } from './answers.js';
 import { cardProblem, type SandboxCard, sandboxCard } from './cards.js';
 import type { Emitted } from './events.js';
-import type { BankCardRequest, DestinationRequest } from './requests.js';
+import type { DestinationRequest } from './requests.js';
+import type { BankCardRequest, Destination } from './wire.js';
 
 interface TokenRecord {
   card: SandboxCard;

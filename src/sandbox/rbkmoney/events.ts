@@ -1,10 +1,10 @@
 /**
- * Webhook events of the RBKmoney sandbox, in the 2021 events spec's shapes (the adapter's wire.ts types), as
+ * Webhook events of the RBKmoney sandbox, in the 2021 events spec's shapes (./wire.ts), as
  * the provider's hooker builds them: empty fields left out, `eventID` a per-subject sequence number as a
  * string, and the body signed exactly as sent (`Content-Signature: alg=RS256; digest=...`).
  */
-import type { DestinationWebhookEvent, WebhookEvent, WithdrawalWebhookEvent } from '../../providers/rbkmoney/wire.js';
-import { signWebhook } from '../../providers/rbkmoney/signature.js';
+import { contentSignature } from './signing.js';
+import type { WebhookEvent } from './wire.js';
 
 /** An event, and whose webhooks receive it. */
 export interface Emitted {
@@ -13,8 +13,6 @@ export interface Emitted {
   walletId?: string;
   event: WebhookEvent;
 }
-
-export type { DestinationWebhookEvent, WithdrawalWebhookEvent };
 
 /** JSON without undefined, null or empty-object fields (the provider's Jackson NON_EMPTY setting). */
 export function compact<T>(value: T): T {
@@ -36,5 +34,5 @@ export interface SignedDelivery {
 
 export function signedDelivery(event: WebhookEvent, privateKeyPem: string): SignedDelivery {
   const body = JSON.stringify(compact(event));
-  return { body, headers: { 'content-signature': signWebhook(body, privateKeyPem) } };
+  return { body, headers: { 'content-signature': contentSignature(body, privateKeyPem) } };
 }

@@ -3,7 +3,6 @@
  * per externalID, settled once, so nothing is paid twice) and are settled by timers; destinations are
  * authorized by a timer; every state change goes out as signed webhooks to the identity's matching webhooks.
  */
-import { failureCode } from '../../providers/rbkmoney/wire.js';
 import type { SandboxContext } from '../provider-module.js';
 import type { Answer, Outcome } from './answers.js';
 import { type Emitted, signedDelivery } from './events.js';
@@ -11,6 +10,7 @@ import type { WithdrawalRequest } from './requests.js';
 import type { RbkmoneySandboxSettings } from './settings.js';
 import { RbkmoneyState } from './state.js';
 import type { WithdrawalRecord } from './withdrawal-record.js';
+import { chainOfFailure } from './wire.js';
 
 const provider = 'rbkmoney';
 
@@ -63,7 +63,7 @@ export class RbkmoneyProcessing {
     const { ledger, logger } = this.context;
     const outcome = this.state.withdrawals.create(request);
     if (outcome.repeat && request.externalID !== undefined) {
-      // Counted as a repeat of the payout the ledger already has, whatever the answer (2xx or 409).
+      // Counted as a repeat of the payout the ledger already has (answered 202 with it).
       const entry = ledger.get(provider, request.externalID);
       if (entry) {
         const { key, reference, amount, currency, card } = entry;
@@ -114,7 +114,7 @@ export class RbkmoneyProcessing {
     delete record.dueAt;
     ledger.update(provider, key, { details: { ...structuredClone(record), dueAt: undefined } });
     const { status, failure } = record.withdrawal;
-    const code = failureCode(failure);
+    const code = chainOfFailure(failure);
     const { changed } = ledger.settle(
       provider,
       key,

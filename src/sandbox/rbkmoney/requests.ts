@@ -1,15 +1,15 @@
 /**
  * What the RBKmoney sandbox accepts: request bodies as the spec (swag-wallets v0) defines them, as zod
- * schemas built on the adapter's wire schemas where those are exact. The adapter's own schemas are stricter
- * in places (it always sends an externalID); here optional is optional, as at the provider.
+ * schemas written from it (./wire.ts), never the adapter's. The adapter always sends an externalID; here
+ * optional is optional, as at the provider.
  */
 import { z } from 'zod';
-import { bankCardSchema, webhookScopeSchema } from '../../providers/rbkmoney/wire.js';
+import { currencyIdSchema, entityIdSchema, webhookScopeSchema } from './wire.js';
 
 const metadata = z.record(z.string(), z.unknown()).optional();
 const externalID = z.string().optional();
-const currency = z.string().regex(/^[A-Z]{3}$/);
-const id = z.string().min(1).max(40);
+const currency = currencyIdSchema;
+const id = entityIdSchema;
 
 export const identityRequestSchema = z.object({
   name: z.string(),
@@ -22,9 +22,7 @@ export type IdentityRequest = z.infer<typeof identityRequestSchema>;
 export const walletRequestSchema = z.object({ name: z.string(), identity: id, currency, metadata, externalID });
 export type WalletRequest = z.infer<typeof walletRequestSchema>;
 
-/** `type` is not required by the spec (only cardNumber is). */
-export const bankCardRequestSchema = bankCardSchema.extend({ type: z.literal('BankCard').optional() });
-export type BankCardRequest = z.infer<typeof bankCardRequestSchema>;
+export { bankCardRequestSchema, type BankCardRequest } from './wire.js';
 
 export const destinationRequestSchema = z.object({
   name: z.string(),

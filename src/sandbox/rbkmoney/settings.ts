@@ -22,7 +22,6 @@ export const defaultRbkmoneySandboxSettings: RbkmoneySandboxSettings = {
   walletBalance: 500_000_000,
   maxAmount: 1_000_000_000,
   tokenLifetimeMs: 64 * 60_000,
-  repeatAnswer: 'existing',
   destinationAuthorizationMs: 500,
 };
 
@@ -31,7 +30,6 @@ const envSchema = z.object({
   SANDBOX_RBKMONEY_WALLET_BALANCE: z.coerce.number().int().min(0).optional(),
   SANDBOX_RBKMONEY_MAX_AMOUNT: z.coerce.number().int().min(1).optional(),
   SANDBOX_RBKMONEY_AUTHORIZATION_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
-  SANDBOX_RBKMONEY_REPEAT_ANSWER: z.enum(['existing', 'conflict']).optional(),
   /** A PKCS#8 PEM file: one signing key for every identity, so the public key survives restarts. */
   SANDBOX_RBKMONEY_WEBHOOK_KEY_FILE: z.string().min(1).optional(),
 });
@@ -51,7 +49,6 @@ export function rbkmoneySandboxSettingsFromEnv(
   if (e.SANDBOX_RBKMONEY_AUTHORIZATION_MS !== undefined) {
     settings.destinationAuthorizationMs = e.SANDBOX_RBKMONEY_AUTHORIZATION_MS;
   }
-  if (e.SANDBOX_RBKMONEY_REPEAT_ANSWER) settings.repeatAnswer = e.SANDBOX_RBKMONEY_REPEAT_ANSWER;
   if (e.SANDBOX_RBKMONEY_WEBHOOK_KEY_FILE) {
     try {
       settings.webhookPrivateKeyPem = readFileSync(e.SANDBOX_RBKMONEY_WEBHOOK_KEY_FILE, 'utf8');

@@ -7,8 +7,7 @@
  *
  * Idempotency as the provider's server implements it (docs/PROVIDERS.md): a create with a known externalID
  * and the same parameters answers the existing object with the usual 2xx; with other parameters, 409 and the
- * existing id. `repeatAnswer: 'conflict'` answers the same-parameters case 409 as well, to drive a client's
- * 409 path. Ids derive from the externalID, so after a restart the same setup finds the same ids.
+ * existing id. Ids derive from the externalID, so after a restart the same setup finds the same ids.
  */
 import { Accounts } from './accounts.js';
 import { type RbkmoneyStateSettings, StateContext } from './answers.js';

@@ -1,10 +1,10 @@
 /**
- * A sandbox withdrawal as kept in the shared ledger's `details`: the provider's view of it (wire.ts
+ * A sandbox withdrawal as kept in the shared ledger's `details`: the provider's view of it (./wire.ts
  * Withdrawal), what will happen to it, and its status events. Parsed back with zod when the sandbox restarts
  * from a state file. Holds the masked card only.
  */
 import { z } from 'zod';
-import { type WithdrawalFailure, withdrawalFailureSchema, withdrawalSchema } from '../../providers/rbkmoney/wire.js';
+import { withdrawalFailureSchema, withdrawalSchema, withdrawalStatusSchema } from './wire.js';
 
 export const withdrawalOutcomeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('success'), speed: z.enum(['normal', 'slow']) }),
@@ -15,7 +15,7 @@ export const withdrawalOutcomeSchema = z.discriminatedUnion('kind', [
 export const withdrawalStatusEventSchema = z.object({
   eventID: z.number().int(),
   occuredAt: z.string(),
-  status: z.enum(['Pending', 'Succeeded', 'Failed']),
+  status: withdrawalStatusSchema,
   failure: withdrawalFailureSchema.optional(),
 });
 
@@ -34,9 +34,3 @@ export const withdrawalRecordSchema = z.object({
   dueAt: z.string().optional(),
 });
 export type WithdrawalRecord = z.infer<typeof withdrawalRecordSchema>;
-
-/** `a:b:c` -> `{code: a, subError: {code: b, subError: {code: c}}}`, as the provider nests failures. */
-export function failureOf(chain: string): WithdrawalFailure {
-  const [code = 'failed', ...rest] = chain.split(':');
-  return rest.length > 0 ? { code, subError: failureOf(rest.join(':')) } : { code };
-}

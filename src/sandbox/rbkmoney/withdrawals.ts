@@ -3,7 +3,6 @@
  * currency, amount, authorization), created Pending with the amount held on the wallet, then settled once by
  * their outcome (test card, amount, or a balance too small: `account_limit_exceeded:amount`).
  */
-import type { Withdrawal } from '../../providers/rbkmoney/wire.js';
 import type { Accounts } from './accounts.js';
 import {
   type Answer,
@@ -20,7 +19,8 @@ import type { Destinations } from './destinations.js';
 import type { Emitted } from './events.js';
 import type { WithdrawalRequest } from './requests.js';
 import { insufficientFundsFailure, type WithdrawalOutcome, withdrawalOutcome } from './test-cards.js';
-import { failureOf, type WithdrawalRecord, withdrawalRecordSchema } from './withdrawal-record.js';
+import { type WithdrawalRecord, withdrawalRecordSchema } from './withdrawal-record.js';
+import { failureFromChain, type Withdrawal } from './wire.js';
 
 export class Withdrawals {
   readonly #withdrawals = new Map<string, WithdrawalRecord>();
@@ -116,7 +116,7 @@ export class Withdrawals {
     record.held = false;
     const status = record.outcome.kind === 'success' ? 'Succeeded' : 'Failed';
     record.withdrawal.status = status;
-    if (record.outcome.kind === 'fail') record.withdrawal.failure = failureOf(record.outcome.failure);
+    if (record.outcome.kind === 'fail') record.withdrawal.failure = failureFromChain(record.outcome.failure);
     const eventID = record.events.length + 1;
     const occuredAt = this.context.timestamp();
     record.events.push({ eventID, occuredAt, status, failure: record.withdrawal.failure });

@@ -2,7 +2,11 @@
 import { maskPan } from '../../../src/domain/card.js';
 import { sign } from '../../../src/providers/ecommpay/signature.js';
 import { endpoints } from '../../../src/providers/ecommpay/wire.js';
-import { InvalidPayoutRequestError, SystemicProviderError } from '../../../src/providers/errors.js';
+import {
+  InvalidPayoutRequestError,
+  PayoutDeclinedError,
+  SystemicProviderError,
+} from '../../../src/providers/errors.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import type { LedgerEntry } from '../../../src/sandbox/ledger.js';
 import {
@@ -97,7 +101,6 @@ describe('payouts', () => {
 
   test.each([
     ['3104', testCards.decline3104.pan],
-    ['3105', testCards.decline3105.pan],
     ['10101', testCards.decline10101.pan],
   ])('the decline card for %s ends declined with that code, by status and by callback', async (code, pan) => {
     const request = payout(pan);
@@ -141,6 +144,29 @@ describe('payouts', () => {
     await expect(attempt).rejects.toBeInstanceOf(SystemicProviderError);
     await expect(attempt).rejects.toMatchObject({ code: '3028' });
     expect(ledgerEntry(key)).toBeUndefined();
+  });
+
+  test("a code of the platform's own rules (3105, card country) is answered at once: a decline, nothing recorded", async () => {
+    const request = payout(testCards.decline3105.pan);
+    const key = keyOf(request.payoutId);
+    const attempt = harness.provider.submit({ request, idempotencyKey: key });
+    await expect(attempt).rejects.toBeInstanceOf(PayoutDeclinedError);
+    await expect(attempt).rejects.toMatchObject({ code: '3105' });
+    expect(ledgerEntry(key)).toBeUndefined();
+    await sentinelCalledBack();
+    expect(eventsAbout(harness, key)).toHaveLength(0);
+  });
+
+  test('3028 also comes later: accepted, then declined by status and callback, a systemic code', async () => {
+    const request = payout('4111111111111111', { amount: 13028 });
+    const key = keyOf(request.payoutId);
+    await expect(harness.provider.submit({ request, idempotencyKey: key })).resolves.toMatchObject({
+      outcome: 'accepted',
+    });
+    const event = await eventWhen(harness, key, 'declined');
+    expect(event.status).toMatchObject({ code: '3028', failureClass: 'systemic' });
+    await expect(settledStatus(harness.provider, key)).resolves.toMatchObject({ state: 'declined', code: '3028' });
+    expect(ledgerEntry(key)).toMatchObject({ status: 'declined', code: '3028' });
   });
 
   test('a P2P payout goes to the individual endpoint and is paid like any other', async () => {
@@ -233,6 +259,26 @@ describe('clarification', () => {
       json: { status: 'error', code: '2004', errors: [{ code: 2004, field: 'additional_data.customer.last_name' }] },
     });
     expect(ledgerEntry(key)?.status).toBe('awaiting_clarification');
+  });
+});
+
+describe('clarification window', () => {
+  test('a request left unanswered for the window ends declined 3191, by callback and status', async () => {
+    const short = await startEcommpayHarness({ ecommpay: { clarificationWindowMs: 300 } });
+    try {
+      const request = payout(testCards.clarifyName.pan);
+      const key = keyOf(request.payoutId);
+      await short.provider.submit({ request, idempotencyKey: key });
+      await eventWhen(short, key, 'needs_clarification');
+      const declined = await eventWhen(short, key, 'declined');
+      expect(declined.status).toMatchObject({ code: '3191' });
+      await expect(settledStatus(short.provider, key)).resolves.toMatchObject({ state: 'declined', code: '3191' });
+      // Too late: the payment has moved on.
+      await expect(short.provider.answerClarification(request, key, ['customer.first_name'])).resolves.toEqual({});
+      expect(short.sandbox.ledger.get('ecommpay', key)).toMatchObject({ status: 'declined', code: '3191' });
+    } finally {
+      await short.close();
+    }
   });
 });
 

@@ -63,7 +63,8 @@ const withdrawal = {
   body: { amount: 10000, currency: 'RUB' },
   externalID: 'p-1-a1',
   metadata: { payoutId: 'p-1' },
-  createdAt: '2018-08-06T14:03:16.137075Z',
+  // Created as the request arrives (the test clock's now): a new withdrawal.
+  createdAt: '2025-06-15T12:00:00.137075Z',
   status: 'Pending',
 };
 
@@ -551,10 +552,24 @@ describe('availableBalance', () => {
 });
 
 describe('a repeat answered 202 with the existing withdrawal (issue 19, finding 1)', () => {
+  const submitOurs = () =>
+    provider().submit({ request: payout(), idempotencyKey: 'p-1-a1', prepared: { destinationId: '22' } });
+
+  test('is recognised by its creation before our request, even while Pending: a duplicate, read and compared', async () => {
+    const createdEarlier = { ...withdrawal, createdAt: '2025-06-15T11:59:00Z', status: 'Pending' };
+    server.replies.push(() => ({ status: 202, body: createdEarlier }));
+    const result = await submitOurs();
+    expect(result).toEqual({ outcome: 'duplicate', reference: 'tZ0jUmlsV0' });
+  });
+
+  test('one created as we asked (our clock a little ahead of the provider’s) is a new withdrawal', async () => {
+    server.replies.push(() => ({ status: 202, body: { ...withdrawal, createdAt: '2025-06-15T11:59:58Z' } }));
+    const result = await submitOurs();
+    expect(result).toEqual({ outcome: 'accepted', reference: 'tZ0jUmlsV0' });
+  });
+
   test('is checked: another amount under our externalID is an idempotency conflict, never ours', async () => {
     server.replies.push(() => ({ status: 202, body: { ...withdrawal, body: { amount: 100, currency: 'RUB' } } }));
-    await expect(
-      provider().submit({ request: payout(), idempotencyKey: 'p-1-a1', prepared: { destinationId: '22' } }),
-    ).rejects.toBeInstanceOf(IdempotencyConflictError);
+    await expect(submitOurs()).rejects.toBeInstanceOf(IdempotencyConflictError);
   });
 });

@@ -19,7 +19,13 @@ describe('ecommpay test cards', () => {
   test('a listed card decides whatever the amount; the public cards always succeed', () => {
     expect(outcomeFor(testCards.visa.pan, 3104)).toEqual({ kind: 'success', speed: 'normal' });
     expect(outcomeFor(testCards.mastercard.pan, 3028)).toEqual({ kind: 'success', speed: 'normal' });
-    expect(outcomeFor(testCards.decline3105.pan, 100)).toEqual({ kind: 'decline', code: '3105' });
+    expect(outcomeFor(testCards.decline3104.pan, 100)).toEqual({ kind: 'decline', code: '3104' });
+  });
+
+  test('a platform rule in the registry (card country, 3105) refuses at once; the issuer (10101) declines later', () => {
+    expect(outcomeFor(testCards.decline3105.pan, 100)).toEqual({ kind: 'refuse', code: '3105' });
+    expect(outcomeFor('4111111111111111', 3105)).toEqual({ kind: 'refuse', code: '3105' });
+    expect(outcomeFor(testCards.decline10101.pan, 100)).toEqual({ kind: 'decline', code: '10101' });
   });
 
   test('other cards and tokens go by the amount, else succeed', () => {

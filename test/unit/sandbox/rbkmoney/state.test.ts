@@ -79,13 +79,6 @@ describe('identities and wallets', () => {
     expect(other.answer).toEqual({ status: 409, body: { id: (first.created as { id: string }).id } });
   });
 
-  test('in conflict mode a same-parameters repeat is 409 too', () => {
-    const state = newState({ repeatAnswer: 'conflict' });
-    state.accounts.createIdentity({ name: 'A', provider: 'test', externalID: 'i-1' });
-    const again = state.accounts.createIdentity({ name: 'A', provider: 'test', externalID: 'i-1' });
-    expect(again).toMatchObject({ answer: { status: 409 }, repeat: true });
-  });
-
   test('unknown provider, identity or currency are 422 with the provider messages', () => {
     const state = newState();
     expect(state.accounts.createIdentity({ name: 'A', provider: 'nope' }).answer).toEqual({
