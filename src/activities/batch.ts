@@ -14,7 +14,7 @@ import type { PayoutOutcome } from '../domain/payout-outcome.js';
 import type { ProviderName } from '../domain/payout-request.js';
 import type { PayoutProvider } from '../providers/contract.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import { mapLimit, withRetries } from '../client/concurrency.js';
+import { mapLimit, withRetries } from '../domain/concurrency.js';
 import { forEachReportRow } from '../client/report.js';
 import {
   type BalanceShortfall,
@@ -25,8 +25,8 @@ import {
   pageItemsQuery,
   type ProviderAmounts,
 } from '../workflows/batch-definitions.js';
-import { approvalReason } from '../workflows/batch-gates.js';
-import { reportCsvHeader, reportCsvLine } from '../workflows/batch-report.js';
+import { approvalReason } from '../domain/approval-thresholds.js';
+import { reportCsvHeader, reportCsvLine } from '../domain/report-csv.js';
 import { cancelPayoutUpdate, payoutStatusQuery, payoutWorkflowId } from '../workflows/definitions.js';
 import { classified } from './failures.js';
 

@@ -11,7 +11,7 @@ import { type CliContext, exitCodes, operatorIdentity, uiLink } from './cli-cont
 import { describeBatch, paidAmounts, progressLine, statusCounts } from './cli-progress.js';
 import { BatchValidationError, describeItemProblem } from './errors.js';
 import { providerValidator } from './provider-validation.js';
-import { batchFileTag } from './request-identity.js';
+import { batchFileTag } from '../domain/request-identity.js';
 
 type Run = (work: (ctx: CliContext) => Promise<number>) => Promise<void>;
 

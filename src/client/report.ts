@@ -4,8 +4,8 @@
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { batchPageWorkflowId, pageRowsQuery, type ReportRow } from '../workflows/batch-definitions.js';
-import { reportCsvHeader, reportCsvLine } from '../workflows/batch-report.js';
-import { mapLimit, withRetries } from './concurrency.js';
+import { reportCsvHeader, reportCsvLine } from '../domain/report-csv.js';
+import { mapLimit, withRetries } from '../domain/concurrency.js';
 
 /** Pages read at once: enough to hide latency, few enough not to crowd the workers' query handling. */
 const pagesAtOnce = 8;

@@ -89,7 +89,8 @@ import {
   payoutFinishedSignal,
   payoutWorkflowId,
 } from './definitions.js';
-import { PayoutWorkflow, payoutSummary } from './payout.js';
+import { payoutSummary } from '../domain/payout-summary.js';
+import { PayoutWorkflow } from './payout.js';
 import { batchFinishedNotification } from '../notifications/events.js';
 import { handOverNotification } from './notification.js';
 
