@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { batchIdForFile } from '../../../src/client/cli-batch.js';
+import { batchIdForFile } from '../../../src/cli/batch.js';
 import { canonicalJson } from '../../../src/domain/request-identity.js';
 import { PayoutsClient } from '../../../src/client/payouts-client.js';
 import { luhnValid } from '../../../src/domain/card.js';

@@ -2,7 +2,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { payoutIdSchema, providerNameSchema, type ProviderName } from '../domain/payout-request.js';
 import type { ReconciliationResult } from '../workflows/reconciliation.js';
-import { type CliContext, exitCodes } from './cli-context.js';
+import { type CliContext, exitCodes } from './context.js';
 
 type Run = (work: (ctx: CliContext) => Promise<number>) => Promise<void>;
 
