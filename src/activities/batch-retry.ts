@@ -8,9 +8,9 @@
 import { Context } from '@temporalio/activity';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { mapLimit } from '../domain/concurrency.js';
-import { pageRows } from '../client/report.js';
+import { pageRows } from '../shared/batch-report-reader.js';
 import { requestIdentity } from '../domain/request-identity.js';
-import { workflowInput } from '../client/workflow-input.js';
+import { workflowInput } from '../shared/workflow-input.js';
 import type { ProviderStatus } from '../domain/provider-messages.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { ReportRow, RetryPlan } from '../workflows/batch-definitions.js';

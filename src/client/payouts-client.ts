@@ -52,11 +52,11 @@ import {
   PayoutValidationError,
 } from './errors.js';
 import { type PayoutValidator, providerValidator } from './provider-validation.js';
-import { reportText } from './report.js';
+import { reportText } from '../shared/batch-report-reader.js';
 import { compareIdentity, requestIdentity } from '../domain/request-identity.js';
 import { checkPayoutRequest } from './validation.js';
 import { runReconciliation } from './reconciliation.js';
-import type { ReconciliationInput, ReconciliationResult } from '../workflows/reconciliation.js';
+import type { ReconciliationInput, ReconciliationResult } from '../workflows/reconciliation-definitions.js';
 import { earlierAttempts, latestAttempt, type PayoutAttemptsView } from './payout-attempts.js';
 
 export type { BatchSubmission, SubmitBatchInput } from './batch-submission.js';
