@@ -35,7 +35,7 @@ export const services = {
     main: 'dist/sandbox/main.js',
     health: { portVariable: 'SANDBOX_PORT', defaultPort: 3003, path: '/sandbox/health' },
   },
-  cli: { main: 'dist/client/cli.js' },
+  cli: { main: 'dist/cli/main.js' },
 };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -328,6 +328,16 @@ export function cardFingerprintKeyOf(c: Pick<Config, 'PAYOUTS_ENV' | 'DATA_DIR' 
 }
 
 /** The card key from an environment, reading only the variables it needs (the client library's default). */
+/** Where the report activity writes batch reports. */
+export function reportsDirOf(c: Pick<Config, 'DATA_DIR'>): string {
+  return path.resolve(c.DATA_DIR, 'reports');
+}
+
+/** reportsDirOf for a process that builds activities without its whole configuration (tests, benchmarks). */
+export function reportsDirFromEnv(env: Record<string, string | undefined> = process.env): string {
+  return reportsDirOf(configSchema.pick({ DATA_DIR: true }).parse(env));
+}
+
 export function cardFingerprintKeyFromEnv(env: Record<string, string | undefined> = process.env): string {
   const parsed = configSchema.pick({ PAYOUTS_ENV: true, DATA_DIR: true, CARD_FINGERPRINT_KEY: true }).safeParse(env);
   if (!parsed.success) {

@@ -19,7 +19,7 @@ import { SeededRandom } from '../../src/sandbox/random.js';
 import { type BatchResult, batchWorkflowId } from '../../src/workflows/batch-definitions.js';
 import { payoutStatusQuery, payoutWorkflowId } from '../../src/workflows/definitions.js';
 import type { PayoutTimings } from '../../src/workflows/payout.js';
-import { mapLimit } from '../../src/client/concurrency.js';
+import { mapLimit } from '../../src/domain/concurrency.js';
 import { chaosItems } from './items.js';
 import { ChaosStack } from './stack.js';
 import { type ChaosVerdict, type Finding, judge } from './verdict.js';

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { setupAsEnvironment, setupRbkmoneyAccount } from '../../src/client/rbkmoney-setup.js';
+import { setupAsEnvironment, setupRbkmoneyAccount } from '../../src/cli/rbkmoney-setup.js';
 import { generateCodecKeyEntry } from '../../src/codec/keys.js';
 import { parseConfig } from '../../src/config.js';
 import { type DevServer, startDevServer } from '../../src/devstack/dev-server.js';

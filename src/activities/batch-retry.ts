@@ -7,16 +7,20 @@
  */
 import { Context } from '@temporalio/activity';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { mapLimit } from '../client/concurrency.js';
-import { pageRows } from '../client/report.js';
-import { requestIdentity } from '../client/request-identity.js';
-import { workflowInput } from '../client/workflow-input.js';
-import type { ProviderStatus } from '../providers/contract.js';
+import { mapLimit } from '../domain/concurrency.js';
+import { pageRows } from '../shared/batch-report-reader.js';
+import { requestIdentity } from '../domain/request-identity.js';
+import { workflowInput } from '../shared/workflow-input.js';
+import type { ProviderStatus } from '../domain/provider-messages.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import type { ReportRow } from '../workflows/batch-definitions.js';
-import { definitelyDeclined, matchesCodes, retryCandidates, type RetryPlan } from '../workflows/batch-retry.js';
-import { payoutAttemptWorkflowId, payoutStatusQuery, type PayoutView } from '../workflows/definitions.js';
-import type { PayoutWorkflowInput } from '../workflows/payout.js';
+import type { ReportRow, RetryPlan } from '../workflows/batch-definitions.js';
+import { definitelyDeclined, matchesCodes, retryCandidates } from '../domain/retry-rules.js';
+import {
+  payoutAttemptWorkflowId,
+  payoutStatusQuery,
+  type PayoutView,
+  type PayoutWorkflowInput,
+} from '../workflows/definitions.js';
 
 export interface BatchRetryActivityDeps {
   providers: ProviderRegistry;

@@ -9,13 +9,12 @@ import path from 'node:path';
 import { Context, heartbeat, log } from '@temporalio/activity';
 import { type Client, WorkflowNotFoundError, WorkflowUpdateStage } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { config } from '../config.js';
 import type { PayoutOutcome } from '../domain/payout-outcome.js';
 import type { ProviderName } from '../domain/payout-request.js';
 import type { PayoutProvider } from '../providers/contract.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import { mapLimit, withRetries } from '../client/concurrency.js';
-import { forEachReportRow } from '../client/report.js';
+import { mapLimit, withRetries } from '../domain/concurrency.js';
+import { forEachReportRow } from '../shared/batch-report-reader.js';
 import {
   type BalanceShortfall,
   type BatchClosed,
@@ -25,14 +24,14 @@ import {
   pageItemsQuery,
   type ProviderAmounts,
 } from '../workflows/batch-definitions.js';
-import { approvalReason } from '../workflows/batch-gates.js';
-import { reportCsvHeader, reportCsvLine } from '../workflows/batch-report.js';
+import { approvalReason } from '../domain/approval-thresholds.js';
+import { reportCsvHeader, reportCsvLine } from '../domain/report-csv.js';
 import { cancelPayoutUpdate, payoutStatusQuery, payoutWorkflowId } from '../workflows/definitions.js';
 import { classified } from './failures.js';
 
 export interface BatchActivityDeps {
-  /** Where finished reports are written; `<DATA_DIR>/reports` by default. */
-  reportsDir?: string;
+  /** Where finished reports are written (`<DATA_DIR>/reports`, given by the worker's bootstrap). */
+  reportsDir: string;
   /** The worker's own client (the activity context's) by default. */
   client?: Client;
   /** For the balance check; without it no balance is checked. */
@@ -75,9 +74,8 @@ function callingExecution(): { workflowId: string; runId: string } {
   return execution;
 }
 
-export function createBatchActivities(deps: BatchActivityDeps = {}) {
+export function createBatchActivities(deps: BatchActivityDeps) {
   const temporal = () => deps.client ?? Context.current().client;
-  const reportsDir = () => deps.reportsDir ?? path.resolve(config().DATA_DIR, 'reports');
 
   return {
     async readBatchPage({ batchId, page }: { batchId: string; page: number }): Promise<BatchItem[]> {
@@ -226,7 +224,7 @@ export function createBatchActivities(deps: BatchActivityDeps = {}) {
         }
         heartbeat({ closing: page });
       });
-      const dir = reportsDir();
+      const dir = deps.reportsDir;
       await mkdir(dir, { recursive: true });
       const file = path.join(dir, `batch-${input.batchId}.csv`);
       const partial = `${file}.partial`;

@@ -3,7 +3,7 @@
  * the tests and the benchmarks wire them the same way.
  */
 import type { Client } from '@temporalio/client';
-import { cardFingerprintKeyFromEnv, type MerchantNotificationSettings } from '../config.js';
+import { cardFingerprintKeyFromEnv, type MerchantNotificationSettings, reportsDirFromEnv } from '../config.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { createCardBindingActivities } from './card-binding.js';
 import { createBatchActivities } from './batch.js';
@@ -19,6 +19,8 @@ export interface ActivityDeps {
   taskQueue: string;
   /** Where payout and batch outcomes are POSTed, signed; notifications are off without it. */
   merchantNotifications?: MerchantNotificationSettings;
+  /** Where batch reports are written (reportsDirOf); `<DATA_DIR>/reports` from the environment when not given. */
+  reportsDir?: string;
   /** CARD_FINGERPRINT_KEY (cardFingerprintKeyOf); read from the environment when not given. */
   cardFingerprintKey?: string;
   /** The worker's own limits, applied whoever started the workflow; none by default. */
@@ -42,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBatchActivities({
       client: deps.client,
       providers: deps.providers,
+      reportsDir: deps.reportsDir ?? reportsDirFromEnv(),
       ...(deps.limits?.approvalThresholds ? { approvalThresholds: deps.limits.approvalThresholds } : {}),
     }),
     ...createBatchRetryActivities({

@@ -6,10 +6,12 @@
 import { Context } from '@temporalio/activity';
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { payoutIdOfKey, type PayoutStatus } from '../domain/payout-outcome.js';
+import { payoutIdOfKey } from '../domain/payout-outcome.js';
 import { payoutIdSchema, providerNameSchema, type ProviderName } from '../domain/payout-request.js';
 import { payoutStatusQuery, settlePayoutUpdate } from '../workflows/definitions.js';
-import type { describe } from '../workflows/payout-decisions.js';
+import type { PayoutReconciliation } from '../workflows/reconciliation-definitions.js';
+
+export type { PayoutReconciliation } from '../workflows/reconciliation-definitions.js';
 
 export interface ReviewQuery {
   provider?: ProviderName;
@@ -38,19 +40,6 @@ export function reviewVisibilityQuery({ provider, since, batchId }: ReviewQuery)
 export interface PayoutInReview {
   workflowId: string;
   payoutId: string;
-}
-
-export interface PayoutReconciliation {
-  payoutId: string;
-  workflowId: string;
-  provider: ProviderName;
-  /** skipped: no longer in review (settled meanwhile, or by this run before a retry). */
-  result: 'settled' | 'unchanged' | 'contradiction' | 'skipped';
-  /** The payout's status after this run. */
-  status: PayoutStatus;
-  /** What the provider said (its state, code and message). */
-  evidence?: ReturnType<typeof describe>;
-  reason?: string;
 }
 
 export interface ReconciliationActivityDeps {

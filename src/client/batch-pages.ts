@@ -5,7 +5,7 @@
  */
 import type { PayoutRequest } from '../domain/payout-request.js';
 import type { BatchItem } from '../workflows/batch-definitions.js';
-import { requestIdentity } from './request-identity.js';
+import { requestIdentity } from '../domain/request-identity.js';
 
 export const defaultPageSize = 200;
 /** Serialized bytes a page may reach: half the server's payload warning threshold. */

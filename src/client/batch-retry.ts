@@ -19,9 +19,9 @@ import {
 } from '../workflows/batch-definitions.js';
 import { batchIdSearchAttribute } from '../workflows/definitions.js';
 import { batchWorkflowTaskTimeout } from './batch-submission.js';
-import { withPageRevisions } from './report.js';
+import { withPageRevisions } from '../shared/batch-report-reader.js';
 import { BatchNotFoundError, BatchStateError, PayoutsClientError } from './errors.js';
-import { workflowInput } from './workflow-input.js';
+import { workflowInput } from '../shared/workflow-input.js';
 
 export interface RetryDeclinedOptions {
   /** Only items whose last decline carries one of these provider codes (e.g. `10101`); all when absent. */

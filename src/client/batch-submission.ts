@@ -18,15 +18,15 @@ import {
   batchWorkflowId,
   type ProviderAmounts,
 } from '../workflows/batch-definitions.js';
-import { approvalReason } from '../workflows/batch-gates.js';
+import { approvalReason } from '../domain/approval-thresholds.js';
 import { batchOptionsSchema } from '../workflows/batch-schemas.js';
 import { batchIdSearchAttribute } from '../workflows/definitions.js';
-import type { PayoutTimings } from '../workflows/payout.js';
+import type { PayoutTimings } from '../workflows/definitions.js';
 import { planPages } from './batch-pages.js';
-import { mapLimit } from './concurrency.js';
+import { mapLimit } from '../domain/concurrency.js';
 import { BatchConflictError, BatchValidationError, type ItemProblem, PayoutsClientError } from './errors.js';
 import type { PayoutValidator } from './provider-validation.js';
-import { batchIdentity, batchIdentityMemoKey, compareIdentity } from './request-identity.js';
+import { batchIdentity, batchIdentityMemoKey, compareIdentity } from '../domain/request-identity.js';
 import { checkPayoutRequest } from './validation.js';
 
 /**

@@ -2,7 +2,7 @@
  * Errors of the client library: one class per thing a caller may want to handle, each with the fields it
  * needs and a message an operator can act on. Messages never carry a card number.
  */
-import type { ValidationProblem } from '../providers/contract.js';
+import type { ValidationProblem } from '../domain/provider-messages.js';
 
 export class PayoutsClientError extends Error {
   constructor(message: string) {

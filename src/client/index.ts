@@ -18,7 +18,7 @@ export * from './errors.js';
 export { providerValidator, type PayoutValidator, type ProviderValidationOptions } from './provider-validation.js';
 export { parseBatchFile, formatOfFile, repeatedPayoutIds, columnAliases } from './batch-file.js';
 export type { BatchFileFormat, BatchFileOptions, ParsedBatchFile, ParsedItem } from './batch-file.js';
-export { requestIdentity } from './request-identity.js';
+export { requestIdentity } from '../domain/request-identity.js';
 // The payload codec every starter must use: workers refuse what it did not encrypt (docs/CLIENTS.md, "Encryption").
 export { payoutsDataConverter } from '../codec/data-converter.js';
 export { EncryptionCodec, encryptedEncoding } from '../codec/encryption-codec.js';

@@ -39,7 +39,7 @@ import {
   type PayoutView,
   payoutWorkflowId,
 } from '../workflows/definitions.js';
-import { payoutSummary } from '../workflows/payout.js';
+import { payoutSummary } from '../domain/payout-summary.js';
 import { retryDeclined, type RetryDeclinedOptions, type RetryDeclinedStart } from './batch-retry.js';
 import { type BatchSubmission, submitBatch, type SubmitBatchInput } from './batch-submission.js';
 import {
@@ -52,11 +52,11 @@ import {
   PayoutValidationError,
 } from './errors.js';
 import { type PayoutValidator, providerValidator } from './provider-validation.js';
-import { reportText, withPageRevisions } from './report.js';
-import { compareIdentity, requestIdentity } from './request-identity.js';
+import { reportText, withPageRevisions } from '../shared/batch-report-reader.js';
+import { compareIdentity, requestIdentity } from '../domain/request-identity.js';
 import { checkPayoutRequest } from './validation.js';
 import { runReconciliation } from './reconciliation.js';
-import type { ReconciliationInput, ReconciliationResult } from '../workflows/reconciliation.js';
+import type { ReconciliationInput, ReconciliationResult } from '../workflows/reconciliation-definitions.js';
 import { earlierAttempts, latestAttempt, type PayoutAttemptsView } from './payout-attempts.js';
 
 export type { BatchSubmission, SubmitBatchInput } from './batch-submission.js';

@@ -4,9 +4,9 @@
  * worker code), so the client stays light.
  */
 import type { PayoutRequest, ProviderName } from '../domain/payout-request.js';
-import type { ValidationProblem } from '../providers/contract.js';
-import { validate as ecommpayRules } from '../providers/ecommpay/scheme-rules.js';
-import { validatePayout as rbkmoneyRules } from '../providers/rbkmoney/validation.js';
+import type { ValidationProblem } from '../domain/provider-messages.js';
+import { validate as ecommpayRules } from '../domain/scheme-rules/ecommpay.js';
+import { validatePayout as rbkmoneyRules } from '../domain/scheme-rules/rbkmoney.js';
 
 export type PayoutValidator = (request: PayoutRequest) => ValidationProblem[];
 

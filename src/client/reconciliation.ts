@@ -15,8 +15,8 @@ import {
   reconciliationScheduleId,
   type ReconciliationInput,
   type ReconciliationResult,
-  type ReconciliationWorkflow,
-} from '../workflows/reconciliation.js';
+  type ReconciliationWorkflowType,
+} from '../workflows/reconciliation-definitions.js';
 
 /** Runs ReconciliationWorkflow once and waits for what it settled. */
 export async function runReconciliation(
@@ -25,7 +25,7 @@ export async function runReconciliation(
   input: ReconciliationInput,
 ): Promise<ReconciliationResult> {
   const workflowId = `reconciliation-${input.provider ?? 'all'}-${new Date().toISOString()}`;
-  return temporal.workflow.execute<typeof ReconciliationWorkflow>('ReconciliationWorkflow', {
+  return temporal.workflow.execute<ReconciliationWorkflowType>('ReconciliationWorkflow', {
     workflowId,
     taskQueue,
     args: [input],
@@ -54,7 +54,7 @@ export async function ensureReconciliationSchedules(
       });
       continue;
     }
-    const action: ScheduleOptionsStartWorkflowAction<typeof ReconciliationWorkflow> = {
+    const action: ScheduleOptionsStartWorkflowAction<ReconciliationWorkflowType> = {
       type: 'startWorkflow',
       workflowType: 'ReconciliationWorkflow',
       workflowId: scheduleId,

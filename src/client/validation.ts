@@ -3,7 +3,7 @@
  * and then the provider's own rules. Problems are paths and reasons; never values (a value may be a card).
  */
 import { payoutRequestSchemaFor, type PayoutRequest } from '../domain/payout-request.js';
-import type { ValidationProblem } from '../providers/contract.js';
+import type { ValidationProblem } from '../domain/provider-messages.js';
 import type { PayoutValidator } from './provider-validation.js';
 
 export type Checked = { ok: true; request: PayoutRequest } | { ok: false; problems: ValidationProblem[] };

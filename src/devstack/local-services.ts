@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setupAsEnvironment, setupRbkmoneyAccount } from '../client/rbkmoney-setup.js';
+import { setupAsEnvironment, setupRbkmoneyAccount } from '../cli/rbkmoney-setup.js';
 import { type Config, developmentCardKeyFile, parseConfig } from '../config.js';
 import { generateWebhookKeyPair } from '../providers/rbkmoney/signature.js';
 import { sandboxSettingsFromEnv } from '../sandbox/config.js';

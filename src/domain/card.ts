@@ -2,8 +2,6 @@
  * Card numbers: Luhn, masking and scrubbing. Pure functions, safe inside workflows.
  * The one masking function the whole project uses: logs, errors, search attributes, summaries, reports.
  */
-import type { Card, PanCard } from './payout-request.js';
-
 /** True when a string of digits passes the Luhn check. */
 export function luhnValid(digits: string): boolean {
   if (!/^\d+$/.test(digits)) return false;
@@ -35,7 +33,10 @@ export function scrubCardNumbers(text: string): string {
   return text.replace(panLike, (match) => (luhnValid(match) ? maskPan(match) : match));
 }
 
-/** A card given by its number (paid by PAN), as opposed to a provider's token. */
-export function isPanCard(card: Card): card is PanCard {
+/**
+ * A card given by its number (paid by PAN), as opposed to a provider's token. Generic over the card type, so
+ * this module needs nothing from payout-request.ts (whose schema uses luhnValid): for a Card it narrows to PanCard.
+ */
+export function isPanCard<C extends object>(card: C): card is Extract<C, { pan: string }> {
   return 'pan' in card;
 }

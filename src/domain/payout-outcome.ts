@@ -3,17 +3,16 @@
  * the reports share them. Nothing here ever holds a full card number: cards appear masked.
  */
 import { z } from 'zod';
-import { progressStatuses, terminalStatuses } from './payout-statuses.js';
+import { progressStatuses, terminalStatuses, type PayoutStatus, type TerminalStatus } from './payout-statuses.js';
 import { providerNameSchema } from './payout-request.js';
 
 // The zod-free parts live apart so that workflow code can import them without zod.
 export { isTerminal, progressStatuses, terminalStatuses } from './payout-statuses.js';
 export { idempotencyKeyFor, payoutIdOfKey } from './idempotency-key.js';
 
-export const payoutStatusSchema = z.enum([...progressStatuses, ...terminalStatuses]);
-export type PayoutStatus = z.infer<typeof payoutStatusSchema>;
-export const terminalStatusSchema = z.enum(terminalStatuses);
-export type TerminalStatus = z.infer<typeof terminalStatusSchema>;
+export const payoutStatusSchema = z.enum([...progressStatuses, ...terminalStatuses]) satisfies z.ZodType<PayoutStatus>;
+export type { PayoutStatus, TerminalStatus } from './payout-statuses.js';
+export const terminalStatusSchema = z.enum(terminalStatuses) satisfies z.ZodType<TerminalStatus>;
 
 /** Why a provider refused: a batch stops on `systemic` (auth, balance, provider down), not on the others. */
 export const failureClassSchema = z.enum(['declined', 'invalid_request', 'systemic', 'idempotency_conflict']);

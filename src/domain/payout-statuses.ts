@@ -3,8 +3,6 @@
  * anew for every workflow a worker creates, so the workflow bundle holds no schemas). The zod enums built
  * from these lists are in payout-outcome.ts.
  */
-import type { PayoutStatus, TerminalStatus } from './payout-outcome.js';
-
 /** Statuses a payout passes through before its outcome is known. */
 export const progressStatuses = [
   'validating',
@@ -20,6 +18,10 @@ export const progressStatuses = [
  * have moved): it is never reported as a failure.
  */
 export const terminalStatuses = ['succeeded', 'declined', 'rejected', 'cancelled', 'needs_review'] as const;
+
+/** The zod enums of payout-outcome.ts infer these same unions. */
+export type TerminalStatus = (typeof terminalStatuses)[number];
+export type PayoutStatus = (typeof progressStatuses)[number] | TerminalStatus;
 
 export function isTerminal(status: PayoutStatus): status is TerminalStatus {
   return (terminalStatuses as readonly string[]).includes(status);

@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { Gauge, type Registry } from 'prom-client';
-import { mapLimit } from '../client/concurrency.js';
+import { mapLimit } from '../domain/concurrency.js';
 import { type BatchProgress, batchProgressQuery } from '../workflows/batch-definitions.js';
 import { batchStateSchema } from '../workflows/batch-schemas.js';
 

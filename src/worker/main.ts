@@ -12,6 +12,7 @@ import {
   ConfigError,
   configuredProviders,
   merchantNotificationSettings,
+  reportsDirOf,
 } from '../config.js';
 import { ensureReconciliationSchedules } from '../client/reconciliation.js';
 import { temporalConnectionOptions } from '../temporal-connection.js';
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
           taskQueue: queue.taskQueue,
           merchantNotifications,
           cardFingerprintKey,
+          reportsDir: reportsDirOf(cfg),
           limits: { approvalThresholds: cfg.BATCH_APPROVAL_THRESHOLDS, maxAmounts: cfg.PAYOUT_MAX_AMOUNTS },
         }),
       }),

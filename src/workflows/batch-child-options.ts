@@ -5,6 +5,7 @@
  * "different request".
  */
 import type { SearchAttributePair } from '@temporalio/common';
+import { legacyRequestHashMemoKey, requestIdentityMemoKey } from '../domain/memo-keys.js';
 import type { PayoutRequest } from '../domain/payout-request.js';
 import {
   batchIdSearchAttribute,
@@ -14,10 +15,7 @@ import {
   payoutStatusSearchAttribute,
 } from './definitions.js';
 
-/** Memo key of the request identity, a keyed HMAC; the memo never holds card data or an unkeyed hash of it. */
-export const requestIdentityMemoKey = 'requestIdentity';
-/** The memo key of payouts started before issue 18 (an unkeyed hash); their batch items carry `requestHash`. */
-export const legacyRequestHashMemoKey = 'requestHash';
+export { legacyRequestHashMemoKey, requestIdentityMemoKey } from '../domain/memo-keys.js';
 
 /** The memo a child payout is started with: the identity under its key, a legacy item's hash under the old one. */
 export function requestMemo(item: { requestIdentity?: string; requestHash?: string }): Record<string, string> {

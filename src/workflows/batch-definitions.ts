@@ -6,7 +6,6 @@
  * clients in other languages, and of the types re-exported below) are in batch-schemas.ts.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { terminalStatuses } from '../domain/payout-statuses.js';
 import type { PayoutRequest, ProviderName } from '../domain/payout-request.js';
 import type {
   ApprovalDecision,
@@ -18,7 +17,10 @@ import type {
   PauseState,
   ReportRow,
 } from './batch-schemas.js';
-import type { PayoutTimings } from './payout.js';
+import { batchItemStatuses, batchOptionDefaults } from './batch-constants.js';
+import type { PayoutTimings } from './definitions.js';
+
+export { batchItemStatuses, batchOptionDefaults, eventHeadroom, minEventsForItems } from './batch-constants.js';
 
 export type {
   ApprovalDecision,
@@ -42,9 +44,6 @@ export const batchPageWorkflowId = (batchId: string, page: number) => `batch-${b
 
 // ---- items and rows ----
 
-/** How one item of a batch ended: a payout's terminal status, or `duplicate` when it was never started. */
-export const batchItemStatuses = [...terminalStatuses, 'duplicate'] as const;
-
 /** One item as a page holds it: the validated request, and what the client found out about it. */
 export interface BatchItem {
   /** Position in the batch, from 0: the report's order and the cursor's unit. */
@@ -60,32 +59,14 @@ export interface BatchItem {
   attempt?: number;
 }
 
-// ---- options ----
-
-/**
- * Events a run may still add after it decides to continue as new: each child in flight may signal (with
- * its workflow task), plus the flush of rows to pages and the continue-as-new task itself.
- */
-export function eventHeadroom(concurrency: number): number {
-  return 6 * concurrency + 40;
+/** What the planning activity finds on one page: the retries to start, and the declined items left as they are. */
+export interface RetryPlan {
+  /** Sorted by seq; each with the request read back from its last attempt and the attempt to start. */
+  items: Array<BatchItem & { attempt: number }>;
+  skipped: Array<{ seq: number; payoutId: string; reason: string }>;
 }
 
-/** Events a run needs beyond the headroom to make progress at all. */
-export const minEventsForItems = 60;
-
-/**
- * The options' defaults. batchOptionsSchema (batch-schemas.ts) applies them and validates at submission;
- * the workflow fills in the same defaults for an input that left some out, without zod (see the header).
- */
-export const batchOptionDefaults = {
-  concurrency: 50,
-  stopAfterConsecutiveSystemicFailures: 10,
-  maxEventsPerRun: 8_000,
-  rowFlushSize: 100,
-  inFlightCheckMs: 10 * 60_000,
-  reportRetentionDays: 30,
-  approvalTimeoutMs: 72 * 3_600_000,
-} as const;
+// ---- options ----
 
 /** The options a run works with: the input's (validated by the client), the defaults for any it left out. */
 export function withBatchDefaults(options: BatchOptionsInput = {}): BatchOptions {
@@ -134,6 +115,20 @@ export interface BatchRunState {
 
 /** Counts per status and amount succeeded per currency: a batch's totals, or a change to them. */
 export type BatchTotals = Pick<BatchRunState, 'counts' | 'succeededAmounts'>;
+
+/** Totals with changes added (the revisions a closed batch's pages recorded after it closed). */
+export function addTotals<T extends BatchTotals>(totals: T, changes: readonly BatchTotals[]): T {
+  const sum: T = { ...totals, counts: { ...totals.counts }, succeededAmounts: { ...totals.succeededAmounts } };
+  for (const change of changes) {
+    for (const status of batchItemStatuses) sum.counts[status] += change.counts[status] ?? 0;
+    for (const [currency, amount] of Object.entries(change.succeededAmounts)) {
+      const paid = (sum.succeededAmounts[currency] ?? 0) + amount;
+      if (paid === 0) delete sum.succeededAmounts[currency];
+      else sum.succeededAmounts[currency] = paid;
+    }
+  }
+  return sum;
+}
 
 /** Minor units per provider and currency, e.g. `{ "rbkmoney": { "RUB": 500000 } }`. */
 export type ProviderAmounts = Partial<Record<ProviderName, Record<string, number>>>;

@@ -17,26 +17,6 @@ import type {
 
 // ---- approval ----
 
-/** Why a batch needs four-eyes approval (a currency's total, all providers together, above its threshold). */
-export function approvalReason(
-  totals: ProviderAmounts,
-  thresholds: Readonly<Record<string, number>>,
-): string | undefined {
-  const perCurrency = new Map<string, number>();
-  for (const amounts of Object.values(totals)) {
-    for (const [currency, amount] of Object.entries(amounts ?? {})) {
-      perCurrency.set(currency, (perCurrency.get(currency) ?? 0) + amount);
-    }
-  }
-  const above = [...perCurrency]
-    .filter(([currency, total]) => thresholds[currency] !== undefined && total > (thresholds[currency] ?? 0))
-    .map(
-      ([currency, total]) =>
-        `${currency} total ${formatMoney(total, currency)} is above the ${formatMoney(thresholds[currency] ?? 0, currency)} threshold`,
-    );
-  return above.length > 0 ? above.join('; ') : undefined;
-}
-
 /**
  * What the gates read of a batch's approval: the worker's requirement (state.approvalRequired, learnt by the
  * batchApprovalPolicy activity) before the client's claim (input.approval).

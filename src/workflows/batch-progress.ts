@@ -104,20 +104,6 @@ export function hasRevisions(change: BatchTotals): boolean {
   );
 }
 
-/** Totals with changes added (the revisions a closed batch's pages recorded after it closed). */
-export function addTotals<T extends BatchTotals>(totals: T, changes: readonly BatchTotals[]): T {
-  const sum: T = { ...totals, counts: { ...totals.counts }, succeededAmounts: { ...totals.succeededAmounts } };
-  for (const change of changes) {
-    for (const status of batchItemStatuses) sum.counts[status] += change.counts[status] ?? 0;
-    for (const [currency, amount] of Object.entries(change.succeededAmounts)) {
-      const paid = (sum.succeededAmounts[currency] ?? 0) + amount;
-      if (paid === 0) delete sum.succeededAmounts[currency];
-      else sum.succeededAmounts[currency] = paid;
-    }
-  }
-  return sum;
-}
-
 /** Where a batch stands; `completed` only once its report is written. */
 export function batchStateOf(
   state: BatchRunState,

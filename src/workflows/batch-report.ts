@@ -2,10 +2,10 @@
  * The batch report: one row per item and attempt, built inside the workflows (pure, deterministic) and written as CSV by
  * the report activity and the client. Cards only ever appear masked.
  */
-import { scrubCardNumbers } from '../domain/card.js';
 import type { PayoutOutcome } from '../domain/payout-outcome.js';
 import type { BatchItem, ReportRow } from './batch-definitions.js';
-import { maskedCardOf } from './payout.js';
+import { maskedCardOf } from '../domain/payout-summary.js';
+import { reportCsvHeader, reportCsvLine } from '../domain/report-csv.js';
 
 export function rowFromOutcome(seq: number, outcome: PayoutOutcome): ReportRow {
   return {
@@ -44,49 +44,6 @@ export function rowForUnstarted(item: BatchItem, status: 'duplicate' | 'cancelle
     amount: item.request.amount,
     currency: item.request.currency,
   };
-}
-
-export const reportColumns = [
-  'payout_id',
-  'status',
-  'provider_reference',
-  'code',
-  'message',
-  'masked_card',
-  'amount',
-  'currency',
-  'attempt',
-] as const;
-
-/**
- * RFC 4180 quoting; a cell a spreadsheet would run as a formula (=, +, @, tab, CR) is prefixed with an
- * apostrophe, because provider messages end up in ops' spreadsheets.
- */
-export function csvCell(value: string | number | undefined): string {
-  if (value === undefined) return '';
-  let text = String(value);
-  if (/^[=+@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function reportCsvHeader(): string {
-  return `${reportColumns.join(',')}\n`;
-}
-
-export function reportCsvLine(row: ReportRow): string {
-  const cells = [
-    row.payoutId,
-    row.status,
-    row.reference,
-    row.code,
-    // Provider messages are scrubbed where they enter; a report is a file people mail around, so again.
-    row.message === undefined ? undefined : scrubCardNumbers(row.message),
-    row.maskedCard,
-    row.amount,
-    row.currency,
-    row.attempt,
-  ];
-  return `${cells.map(csvCell).join(',')}\n`;
 }
 
 /** The whole report, rows in item order (each item's attempts in turn). */

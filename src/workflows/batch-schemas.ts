@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { payoutIdSchema, providerNameSchema } from '../domain/payout-request.js';
-import { batchItemStatuses, batchOptionDefaults, eventHeadroom, minEventsForItems } from './batch-definitions.js';
+import { batchItemStatuses, batchOptionDefaults, eventHeadroom, minEventsForItems } from './batch-constants.js';
 
 export const batchItemStatusSchema = z.enum(batchItemStatuses);
 export type BatchItemStatus = z.infer<typeof batchItemStatusSchema>;

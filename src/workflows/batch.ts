@@ -92,7 +92,8 @@ import {
   type PayoutRevision,
   payoutWorkflowId,
 } from './definitions.js';
-import { PayoutWorkflow, payoutSummary } from './payout.js';
+import { payoutSummary } from '../domain/payout-summary.js';
+import { PayoutWorkflow } from './payout.js';
 import { batchFinishedNotification } from '../notifications/events.js';
 import { handOverNotification } from './notification.js';
 

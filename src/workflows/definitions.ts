@@ -6,8 +6,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { idempotencyKeyFor } from '../domain/idempotency-key.js';
 import type { PayoutOutcome, PayoutStatus } from '../domain/payout-outcome.js';
-import type { ProviderName } from '../domain/payout-request.js';
-import type { BindingEvent, ProviderEvent, ProviderStatus } from '../providers/contract.js';
+import type { PayoutRequest, ProviderName } from '../domain/payout-request.js';
+import type { BindingEvent, ProviderEvent, ProviderStatus } from '../domain/provider-messages.js';
 
 export const payoutStatusSearchAttribute = defineSearchAttributeKey('PayoutStatus', SearchAttributeType.KEYWORD);
 export const payoutProviderSearchAttribute = defineSearchAttributeKey('PayoutProvider', SearchAttributeType.KEYWORD);
@@ -166,4 +166,33 @@ export interface DestinationView {
   /** Payout workflows waiting for this binding. */
   waiters: string[];
   events: Array<{ eventId: string; state: BindingEvent['state']; receivedAt: string; source: 'webhook' | 'poll' }>;
+}
+
+// ---- PayoutWorkflow's input ----
+
+export interface PayoutTimings {
+  /** First status poll after submission when no callback came. */
+  firstPollAfterMs: number;
+  /** Polls back off by doubling up to this interval. */
+  maxPollIntervalMs: number;
+  /** No outcome by then (from submission): `needs_review`. */
+  outcomeDeadlineMs: number;
+  /** How long the workflow keeps listening for late callbacks after its outcome. */
+  lateEventWindowMs: number;
+  /** An unknown outcome (`needs_review` at the deadline) stays open this long for reconciliation to settle it. */
+  settlementWindowMs: number;
+  /**
+   * How long the provider keeps a clarification request open (ecommpay: 30 min, from a white-label copy of its
+   * docs, unverified): a request the payout cannot answer is left open this long, then the status is asked.
+   */
+  clarificationWindowMs: number;
+}
+
+export interface PayoutWorkflowInput {
+  request: PayoutRequest;
+  /** 1 unless an earlier attempt was definitely declined (operations' retry of declined items). */
+  attempt?: number;
+  timings?: Partial<PayoutTimings>;
+  /** Set by a batch: where the item sits, so a later change of its outcome reaches the batch's totals and report. */
+  batchItem?: { seq: number; pageWorkflowId: string };
 }

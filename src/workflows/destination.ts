@@ -18,7 +18,7 @@ import {
 import type { CardBindingActivities } from '../activities/card-binding.js';
 import { maskPan } from '../domain/card.js';
 import type { PanCard } from '../domain/payout-request.js';
-import type { BindingEvent } from '../providers/contract.js';
+import type { BindingEvent } from '../domain/provider-messages.js';
 import {
   bindingEventSignal,
   type BindingOutcome,

@@ -3,7 +3,7 @@
  * No Temporal API here, so the rules are unit-tested directly and the workflow stays small.
  */
 import type { PayoutStatus, TerminalStatus } from '../domain/payout-outcome.js';
-import type { DeclineClass, ProviderStatus, ReportedPayout } from '../providers/contract.js';
+import type { DeclineClass, ProviderStatus, ReportedPayout } from '../domain/provider-messages.js';
 
 type DeclineFailureClass = Exclude<DeclineClass, 'unclassified'>;
 import type { RecordedEvent } from './definitions.js';

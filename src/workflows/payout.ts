@@ -23,13 +23,13 @@ import {
 } from '@temporalio/workflow';
 import type { CardBindingActivities } from '../activities/card-binding.js';
 import type { PayoutActivities } from '../activities/payout.js';
-import { isPanCard, maskPan } from '../domain/card.js';
+import { isPanCard } from '../domain/card.js';
 import { countPayoutOutcome } from '../metrics/workflow-metrics.js';
-import { formatMoney } from '../domain/currency.js';
 import { idempotencyKeyFor } from '../domain/idempotency-key.js';
 import type { FailureClass, PayoutOutcome, PayoutStatus, TerminalStatus } from '../domain/payout-outcome.js';
-import type { PanCard, PayoutRequest } from '../domain/payout-request.js';
-import type { ProviderEvent, ProviderStatus, SubmitResult } from '../providers/contract.js';
+import type { PanCard } from '../domain/payout-request.js';
+import { maskedCardOf, payoutSummary } from '../domain/payout-summary.js';
+import type { ProviderEvent, ProviderStatus, SubmitResult } from '../domain/provider-messages.js';
 import {
   awaitOutcomeUpdate,
   batchIdSearchAttribute,
@@ -46,7 +46,9 @@ import {
   payoutProviderSearchAttribute,
   payoutStatusQuery,
   payoutStatusSearchAttribute,
+  type PayoutTimings,
   type PayoutView,
+  type PayoutWorkflowInput,
   providerEventSignal,
   type RecordedEvent,
   settlePayoutUpdate,
@@ -67,23 +69,8 @@ import {
   adoptReference,
 } from './payout-decisions.js';
 
-export interface PayoutTimings {
-  /** First status poll after submission when no callback came. */
-  firstPollAfterMs: number;
-  /** Polls back off by doubling up to this interval. */
-  maxPollIntervalMs: number;
-  /** No outcome by then (from submission): `needs_review`. */
-  outcomeDeadlineMs: number;
-  /** How long the workflow keeps listening for late callbacks after its outcome. */
-  lateEventWindowMs: number;
-  /** An unknown outcome (`needs_review` at the deadline) stays open this long for reconciliation to settle it. */
-  settlementWindowMs: number;
-  /**
-   * How long the provider keeps a clarification request open (ecommpay: 30 min, from a white-label copy of its
-   * docs, unverified): a request the payout cannot answer is left open this long, then the status is asked.
-   */
-  clarificationWindowMs: number;
-}
+/** Starters and tests name the input from here too; its home is definitions.ts. */
+export type { PayoutTimings, PayoutWorkflowInput } from './definitions.js';
 
 export const defaultPayoutTimings: PayoutTimings = {
   firstPollAfterMs: 30_000,
@@ -98,15 +85,6 @@ export const defaultPayoutTimings: PayoutTimings = {
 
 /** Copies of one event recorded as `duplicate` in the payout's view; later copies are counted only. */
 export const maxRecordedDuplicates = 3;
-
-export interface PayoutWorkflowInput {
-  request: PayoutRequest;
-  /** 1 unless an earlier attempt was definitely declined (operations' retry of declined items). */
-  attempt?: number;
-  timings?: Partial<PayoutTimings>;
-  /** Set by a batch: where the item sits, so a later change of its outcome reaches the batch's totals and report. */
-  batchItem?: { seq: number; pageWorkflowId: string };
-}
 
 const validation = proxyLocalActivities<PayoutActivities>({
   startToCloseTimeout: '10 seconds',
@@ -142,17 +120,6 @@ const lookups = proxyActivities<PayoutActivities>({
     nonRetryableErrorTypes: nonRetryableFailureTypes,
   },
 });
-
-export function maskedCardOf(request: PayoutRequest): string {
-  const card = request.card as PayoutRequest['card'] | undefined;
-  if (!card) return 'no card';
-  return isPanCard(card) ? maskPan(card.pan) : 'token';
-}
-
-/** The UI summary: amount, masked card and provider; never a name or a full card number. */
-export function payoutSummary(request: PayoutRequest): string {
-  return `${formatMoney(request.amount, request.currency)} to ${maskedCardOf(request)} via ${request.provider}`;
-}
 
 const failureClassOf: Record<string, FailureClass> = {
   [failureTypes.declined]: 'declined',

@@ -6,31 +6,8 @@
  * Schedule per provider (src/client/reconciliation.ts) and on demand by `payouts reconcile`.
  */
 import { ActivityFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { PayoutReconciliation, ReconciliationActivities } from '../activities/reconciliation.js';
-import type { ProviderName } from '../domain/payout-request.js';
-
-export interface ReconciliationInput {
-  /** All providers when unset. */
-  provider?: ProviderName;
-  /** ISO date-time: only payouts started at or after it. */
-  since?: string;
-  /** Only the payouts of this batch. */
-  batchId?: string;
-  /** At most this many payouts per run (the rest wait for the next run). */
-  limit?: number;
-}
-
-export interface ReconciliationResult {
-  provider?: ProviderName;
-  since?: string;
-  checked: number;
-  /** More payouts were in review than `limit`. */
-  truncated: boolean;
-  counts: Record<PayoutReconciliation['result'] | 'failed', number>;
-  payouts: Array<PayoutReconciliation | { payoutId: string; workflowId: string; result: 'failed'; reason: string }>;
-}
-
-export const reconciliationScheduleId = (provider: ProviderName) => `reconciliation-${provider}`;
+import type { ReconciliationActivities } from '../activities/reconciliation.js';
+import type { ReconciliationInput, ReconciliationResult } from './reconciliation-definitions.js';
 
 const listing = proxyActivities<ReconciliationActivities>({
   startToCloseTimeout: '2 minutes',

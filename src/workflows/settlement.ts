@@ -5,7 +5,7 @@
  * whatever the provider says now, since its answer disagrees with something we recorded. Nothing here ever
  * sends the payout again.
  */
-import type { ProviderStatus } from '../providers/contract.js';
+import type { ProviderStatus } from '../domain/provider-messages.js';
 import type { PayoutView } from './definitions.js';
 import { amountMismatch, type Sent } from './payout-decisions.js';
 

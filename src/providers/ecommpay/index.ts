@@ -20,10 +20,10 @@ import {
   SystemicProviderError,
   TransientProviderError,
 } from '../errors.js';
-import type { BinLookup } from './bin-table.js';
+import type { BinLookup } from '../../domain/scheme-rules/ecommpay-bin-table.js';
 import { EcommpayClient, type EcommpayTimeouts, type EcommpayTransport } from './client.js';
 import { classifyAnswer } from './errors.js';
-import { validate } from './scheme-rules.js';
+import { validate } from '../../domain/scheme-rules/ecommpay.js';
 import { findSignature, verify } from './signature.js';
 import {
   acceptedAnswerSchema,
@@ -40,8 +40,12 @@ import {
 
 export { buildPayoutRequest, mapStatus } from './wire.js';
 export { classifyAnswer } from './errors.js';
-export { validate } from './scheme-rules.js';
-export { defaultBinLookup, createTableBinLookup, type BinLookup } from './bin-table.js';
+export { validate } from '../../domain/scheme-rules/ecommpay.js';
+export {
+  defaultBinLookup,
+  createTableBinLookup,
+  type BinLookup,
+} from '../../domain/scheme-rules/ecommpay-bin-table.js';
 
 export interface EcommpayProviderOptions {
   baseUrl: string;
@@ -52,7 +56,7 @@ export interface EcommpayProviderOptions {
   callbackUrl?: string;
   timeouts?: Partial<EcommpayTimeouts>;
   logger?: Logger;
-  /** Scheme and issuing country by BIN; the illustrative table in bin-table.ts by default. */
+  /** Scheme and issuing country by BIN; the illustrative table in domain/scheme-rules/ecommpay-bin-table.ts by default. */
   binLookup?: BinLookup;
   /** Replaces HTTP (tests, recorded sessions); got by default. */
   transport?: EcommpayTransport;

@@ -36,7 +36,7 @@ import {
 import { cardFingerprint } from '../../domain/card-fingerprint.js';
 import { destinationExternalId } from './fingerprint.js';
 import { parsePublicKey, signatureHeaderName, verifyWebhook } from './signature.js';
-import { validatePayout } from './validation.js';
+import { validatePayout } from '../../domain/scheme-rules/rbkmoney.js';
 import {
   buildCreateWithdrawal,
   parseWebhookEvent,

@@ -6,8 +6,16 @@
  */
 import { z } from 'zod';
 import { scrubCardNumbers } from '../../domain/card.js';
-import type { PanCard } from '../../domain/payout-request.js';
-import type { BindingEvent, CallbackResult, ProviderEvent, ProviderStatus, ValidationProblem } from '../contract.js';
+import type { BindingEvent, CallbackResult, ProviderEvent, ProviderStatus } from '../contract.js';
+
+// The card tokenization request is also a pre-flight rule, so it lives with the rules; its home is domain/.
+export {
+  bankCardProblems,
+  bankCardSchema,
+  buildStoreBankCard,
+  formatExpDate,
+  type BankCard,
+} from '../../domain/scheme-rules/rbkmoney-card.js';
 
 const metadataSchema = z.record(z.string(), z.unknown());
 /** Ids are strings in the spec; database-backed ones (webhooks, events) are tolerated as numbers too. */
@@ -61,24 +69,6 @@ export const walletAccountSchema = z.object({ own: assetSchema, available: asset
 export type WalletAccount = z.infer<typeof walletAccountSchema>;
 
 // --- Card tokenization (payres) ---------------------------------------------------------------------------
-
-/** The spec's `^[[:alpha:][:space:][:punct:]]+$`, read with Unicode classes (unverified for non-Latin names). */
-const cardHolderPattern = /^[\p{L}\p{Zs}\p{P}\p{S}]+$/u;
-
-export const bankCardSchema = z.object({
-  type: z.literal('BankCard'),
-  cardNumber: z.string().regex(/^\d{12,19}$/),
-  expDate: z
-    .string()
-    .regex(/^\d{2}\/(\d{2}|\d{4})$/)
-    .optional(),
-  cardHolder: z.string().min(1).max(100).regex(cardHolderPattern).optional(),
-  cvv: z
-    .string()
-    .regex(/^\d{3,4}$/)
-    .optional(),
-});
-export type BankCard = z.infer<typeof bankCardSchema>;
 
 /** `paymentSystem` left the spec in 2020 and `validUntil` is absent from later forks: both optional. */
 export const storeBankCardResponseSchema = z.object({
@@ -464,33 +454,6 @@ export function webhookEventToCallback(event: WebhookEvent): CallbackOutcome {
 }
 
 // --- Request builders -------------------------------------------------------------------------------------
-
-/** MM/YY, the form of the provider's examples (the server also takes MM/YYYY). */
-export function formatExpDate(month: number, year: number): string {
-  return `${String(month).padStart(2, '0')}/${String(year % 100).padStart(2, '0')}`;
-}
-
-/** What storeBankCard would refuse in this card, found before the card leaves our process. */
-export function bankCardProblems(card: PanCard, path = 'card'): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
-  if ((card.expMonth === undefined) !== (card.expYear === undefined)) {
-    problems.push({ path: `${path}.expMonth`, reason: 'expMonth and expYear go together' });
-  }
-  if (card.holder !== undefined && !cardHolderPattern.test(card.holder)) {
-    problems.push({ path: `${path}.holder`, reason: 'RBKmoney takes only letters, spaces and punctuation' });
-  }
-  return problems;
-}
-
-/** The only request that carries the card number; it goes to payres and nowhere else. */
-export function buildStoreBankCard(card: PanCard): BankCard {
-  const request: BankCard = { type: 'BankCard', cardNumber: card.pan };
-  if (card.expMonth !== undefined && card.expYear !== undefined) {
-    request.expDate = formatExpDate(card.expMonth, card.expYear);
-  }
-  if (card.holder !== undefined) request.cardHolder = card.holder;
-  return request;
-}
 
 function scrubbed(value: unknown): unknown {
   if (typeof value === 'string') return scrubCardNumbers(value);

@@ -17,7 +17,8 @@ import { createLogger } from '../../../src/logging.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { payoutSearchAttributePairs } from '../../../src/workflows/batch-child-options.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../../../src/workflows/definitions.js';
-import { PayoutWorkflow, payoutSummary } from '../../../src/workflows/payout.js';
+import { payoutSummary } from '../../../src/domain/payout-summary.js';
+import { PayoutWorkflow } from '../../../src/workflows/payout.js';
 import { testServer } from '../helpers.js';
 import { ecommpayPayout, startPayoutStack, testTimings, type PayoutStack } from '../payout/stack.js';
 

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createBatchActivities } from '../../../src/activities/batch.js';
 import type { PayoutProvider } from '../../../src/providers/contract.js';
@@ -21,7 +22,7 @@ function registry(walletRub: number): ProviderRegistry {
 }
 
 const check = (providers: ProviderRegistry, needed: ProviderAmounts) => {
-  const activities = createBatchActivities({ providers });
+  const activities = createBatchActivities({ providers, reportsDir: os.tmpdir() });
   return new MockActivityEnvironment().run(
     (input: { needed: ProviderAmounts }) => activities.checkProviderBalances(input),
     { needed },

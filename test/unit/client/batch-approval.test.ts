@@ -1,5 +1,5 @@
 import { approvalReason, batchTotals } from '../../../src/client/batch-submission.js';
-import { approvalLines } from '../../../src/client/cli-batch.js';
+import { approvalLines } from '../../../src/cli/batch.js';
 import { ConfigError, parseConfig } from '../../../src/config.js';
 import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
 import type { BatchItem, BatchProgress } from '../../../src/workflows/batch-definitions.js';

@@ -3,7 +3,7 @@ import {
   canonicalJson,
   compareIdentity,
   requestIdentity,
-} from '../../../src/client/request-identity.js';
+} from '../../../src/domain/request-identity.js';
 import { cardFingerprint } from '../../../src/domain/card-fingerprint.js';
 import { payoutRequestSchema, type PayoutRequest } from '../../../src/domain/payout-request.js';
 

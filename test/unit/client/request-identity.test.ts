@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { batchIdForFile } from '../../../src/client/cli-batch.js';
-import { canonicalJson } from '../../../src/client/request-identity.js';
+import { batchIdForFile } from '../../../src/cli/batch.js';
+import { canonicalJson } from '../../../src/domain/request-identity.js';
 import { PayoutsClient } from '../../../src/client/payouts-client.js';
 import { luhnValid } from '../../../src/domain/card.js';
 import { payoutRequestSchema, type PayoutRequest } from '../../../src/domain/payout-request.js';

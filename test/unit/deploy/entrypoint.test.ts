@@ -28,9 +28,9 @@ test('a service runs its main module with its own arguments', async () => {
   const root = await mkdtemp(path.join(os.tmpdir(), 'payouts-entrypoint-'));
   try {
     await mkdir(path.join(root, 'deploy'));
-    await mkdir(path.join(root, 'dist/client'), { recursive: true });
+    await mkdir(path.join(root, 'dist/cli'), { recursive: true });
     await copyFile(entrypoint, path.join(root, 'deploy/entrypoint.mjs'));
-    await writeFile(path.join(root, 'dist/client/cli.js'), 'console.log(JSON.stringify(process.argv.slice(2)));\n');
+    await writeFile(path.join(root, 'dist/cli/main.js'), 'console.log(JSON.stringify(process.argv.slice(2)));\n');
     const run = await runEntrypoint(path.join(root, 'deploy/entrypoint.mjs'), ['cli', 'batch', 'status', 'b-1']);
     expect(run).toMatchObject({ code: 0 });
     expect(JSON.parse(run.stdout)).toEqual(['batch', 'status', 'b-1']);

@@ -1,8 +1,8 @@
 import type { PayoutOutcome } from '../../../src/domain/payout-outcome.js';
-import { eventHeadroom } from '../../../src/workflows/batch-definitions.js';
+import { addTotals, eventHeadroom } from '../../../src/workflows/batch-definitions.js';
 import { batchOptionsSchema } from '../../../src/workflows/batch-schemas.js';
 import {
-  addTotals,
+
   applyOutcome,
   countUnstarted,
   emptyCounts,

@@ -1,14 +1,13 @@
 import { normalizeCodes } from '../../../src/client/batch-retry.js';
 import type { PayoutOutcome } from '../../../src/domain/payout-outcome.js';
 import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
+import { definitelyDeclined, retryCandidates } from '../../../src/domain/retry-rules.js';
 import type { BatchRetryInput, ReportRow } from '../../../src/workflows/batch-definitions.js';
 import {
   chooseRetries,
   countRetriesSkipped,
   countRetryStarted,
-  definitelyDeclined,
   maxSkippedSamples,
-  retryCandidates,
   retryInfo,
   retryInitialState,
   type RetryPlan,

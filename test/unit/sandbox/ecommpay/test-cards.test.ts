@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { luhnValid } from '../../../../src/domain/card.js';
-import { defaultBinLookup } from '../../../../src/providers/ecommpay/bin-table.js';
+import { defaultBinLookup } from '../../../../src/domain/scheme-rules/ecommpay-bin-table.js';
 import { outcomeFor, testAmounts, testCards } from '../../../../src/sandbox/ecommpay/test-cards.js';
 
 const cards = Object.values(testCards);

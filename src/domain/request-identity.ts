@@ -5,13 +5,11 @@
  * gives nothing to try card numbers against (issue 18). The key is CARD_FINGERPRINT_KEY, domain-separated.
  */
 import { createHmac } from 'node:crypto';
-import { cardFingerprint } from '../domain/card-fingerprint.js';
-import type { Card, PayoutRequest } from '../domain/payout-request.js';
+import { cardFingerprint } from './card-fingerprint.js';
+import { batchIdentityMemoKey, requestIdentityMemoKey } from './memo-keys.js';
+import type { Card, PayoutRequest } from './payout-request.js';
 
-import { requestIdentityMemoKey } from '../workflows/batch-child-options.js';
-
-/** The memo key of a batch's and a page's identity. */
-export const batchIdentityMemoKey = 'batchIdentity';
+export { batchIdentityMemoKey } from './memo-keys.js';
 /** The memo keys of the unkeyed hashes written before issue 18, by the key that replaced them. */
 const legacyMemoKeys: Record<string, string> = {
   [requestIdentityMemoKey]: 'requestHash',

@@ -2,9 +2,9 @@
 import { codecFromConfig, payoutsDataConverter } from '../codec/index.js';
 import { cardFingerprintKeyOf, type Config, config, providerTaskQueues } from '../config.js';
 import { temporalConnectionOptions } from '../temporal-connection.js';
-import { defaultSubmitter } from './batch-submission.js';
-import type { Output } from './cli-output.js';
-import { PayoutsClient } from './payouts-client.js';
+import { defaultSubmitter } from '../client/batch-submission.js';
+import type { Output } from './output.js';
+import { PayoutsClient } from '../client/payouts-client.js';
 
 export interface CliContext {
   out: Output;

@@ -3,10 +3,10 @@ import {
   type PayoutRequest,
   type PayoutRequestInput,
 } from '../../../../src/domain/payout-request.js';
-import { createTableBinLookup, defaultBinLookup } from '../../../../src/providers/ecommpay/bin-table.js';
-import { cardProfile, dateOfBirthProblem, validate } from '../../../../src/providers/ecommpay/scheme-rules.js';
+import { createTableBinLookup, defaultBinLookup } from '../../../../src/domain/scheme-rules/ecommpay-bin-table.js';
+import { cardProfile, dateOfBirthProblem, validate } from '../../../../src/domain/scheme-rules/ecommpay.js';
 
-// Public test cards: generic Visa and Mastercard, UnionPay, and the country test BINs of bin-table.ts.
+// Public test cards: generic Visa and Mastercard, UnionPay, and the country test BINs of ecommpay-bin-table.ts.
 const visa = '4242424242424242';
 const visaCanada = '4000001240000000';
 const visaBrazil = '4000000760000002';

@@ -6,10 +6,10 @@
  * BinLookup (PAN cards only). A token card without hints has an unknown scheme: the rules that depend on the
  * scheme or the country are skipped for it (ecommpay or the issuer will still refuse, with a decline code).
  */
-import { luhnValid } from '../../domain/card.js';
-import { isPanCard, type CardScheme, type PayoutRequest } from '../../domain/payout-request.js';
-import type { ValidationProblem } from '../contract.js';
-import { defaultBinLookup, type BinLookup } from './bin-table.js';
+import { luhnValid } from '../card.js';
+import { isPanCard, type CardScheme, type PayoutRequest } from '../payout-request.js';
+import type { ValidationProblem } from '../provider-messages.js';
+import { defaultBinLookup, type BinLookup } from './ecommpay-bin-table.js';
 
 export interface SchemeRuleOptions {
   binLookup?: BinLookup;

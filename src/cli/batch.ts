@@ -5,13 +5,13 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { cardFingerprintKeyOf } from '../config.js';
 import type { ProviderName } from '../domain/payout-request.js';
 import { batchWorkflowId, type BatchProgress } from '../workflows/batch-definitions.js';
-import { formatOfFile, isProviderName, parseBatchFile, repeatedPayoutIds } from './batch-file.js';
-import { registerRetryDeclinedCommand } from './cli-batch-retry.js';
-import { type CliContext, exitCodes, operatorIdentity, uiLink } from './cli-context.js';
-import { describeBatch, paidAmounts, progressLine, statusCounts } from './cli-progress.js';
-import { BatchValidationError, describeItemProblem } from './errors.js';
-import { providerValidator } from './provider-validation.js';
-import { batchFileTag } from './request-identity.js';
+import { formatOfFile, isProviderName, parseBatchFile, repeatedPayoutIds } from '../client/batch-file.js';
+import { registerRetryDeclinedCommand } from './batch-retry.js';
+import { type CliContext, exitCodes, operatorIdentity, uiLink } from './context.js';
+import { describeBatch, paidAmounts, progressLine, statusCounts } from './progress.js';
+import { BatchValidationError, describeItemProblem } from '../client/errors.js';
+import { providerValidator } from '../client/provider-validation.js';
+import { batchFileTag } from '../domain/request-identity.js';
 
 type Run = (work: (ctx: CliContext) => Promise<number>) => Promise<void>;
 

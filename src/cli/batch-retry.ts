@@ -1,11 +1,11 @@
 /** `payouts batch retry-declined <batchId> [--codes C1,C2] [--wait]`: a new attempt for each declined item. */
 import type { Command } from 'commander';
 import { batchWorkflowId, type BatchRetryInfo } from '../workflows/batch-definitions.js';
-import { normalizeCodes } from './batch-retry.js';
-import { type CliContext, exitCodes, uiLink } from './cli-context.js';
+import { normalizeCodes } from '../client/batch-retry.js';
+import { type CliContext, exitCodes, uiLink } from './context.js';
 
 type Run = (work: (ctx: CliContext) => Promise<number>) => Promise<void>;
-/** cli-batch.ts's progress display, passed in (that module registers this command). */
+/** batch.ts's progress display, passed in (that module registers this command). */
 type Watch = (ctx: CliContext, batchId: string) => Promise<number>;
 
 interface RetryOptions {

@@ -1,16 +1,16 @@
 /**
  * The `payouts` command (package.json "bin", via bin/payouts.js): batches and single payouts for operations.
- * Every line it prints is scrubbed of card numbers (cli-output.ts). Exit codes: 0 all good; 1 a payout did
+ * Every line it prints is scrubbed of card numbers (output.ts). Exit codes: 0 all good; 1 a payout did
  * not succeed or a command failed; 2 the input was refused and nothing was submitted.
  */
 import { Command } from 'commander';
 import { ConfigError } from '../config.js';
-import { registerBatchCommands } from './cli-batch.js';
-import { cliContext, type CliContext, exitCodes } from './cli-context.js';
-import { consoleOutput, type Output } from './cli-output.js';
-import { registerPayoutCommands } from './cli-payout.js';
-import { registerReconcileCommand } from './cli-reconcile.js';
-import { PayoutsClientError } from './errors.js';
+import { registerBatchCommands } from './batch.js';
+import { cliContext, type CliContext, exitCodes } from './context.js';
+import { consoleOutput, type Output } from './output.js';
+import { registerPayoutCommands } from './payout.js';
+import { registerReconcileCommand } from './reconcile.js';
+import { PayoutsClientError } from '../client/errors.js';
 
 export function buildProgram(out: Output): Command {
   const run = async (work: (ctx: CliContext) => Promise<number>) => {

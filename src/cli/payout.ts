@@ -5,9 +5,9 @@ import { formatMoney } from '../domain/currency.js';
 import type { PayoutOutcome } from '../domain/payout-outcome.js';
 import type { PayoutView } from '../workflows/definitions.js';
 import { payoutWorkflowId } from '../workflows/definitions.js';
-import { positiveInteger } from './cli-batch.js';
-import { type CliContext, exitCodes, uiLink } from './cli-context.js';
-import { PayoutValidationError } from './errors.js';
+import { positiveInteger } from './batch.js';
+import { type CliContext, exitCodes, uiLink } from './context.js';
+import { PayoutValidationError } from '../client/errors.js';
 
 type Run = (work: (ctx: CliContext) => Promise<number>) => Promise<void>;
 

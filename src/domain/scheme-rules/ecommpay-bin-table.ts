@@ -1,5 +1,5 @@
 /**
- * Card scheme and issuing country by BIN (the first digits of a PAN), for the scheme rules in scheme-rules.ts.
+ * Card scheme and issuing country by BIN (the first digits of a PAN), for the scheme rules in ecommpay.ts.
  *
  * Source and status: ILLUSTRATIVE. The scheme ranges are the public IIN ranges the schemes publish (ISO/IEC 7812
  * registrations as summarised in the schemes' acceptance guides): Visa 4, Mastercard 51-55 and 2221-2720, Mir
@@ -14,7 +14,7 @@
  * `PayoutProvider.validate` is synchronous, a remote service has to be wrapped in an in-memory cache that is
  * loaded before validation (BIN data is distributed as files updated daily, so that is the usual shape anyway).
  */
-import type { CardScheme } from '../../domain/payout-request.js';
+import type { CardScheme } from '../payout-request.js';
 
 export interface BinInfo {
   scheme?: CardScheme;

@@ -4,15 +4,15 @@
  */
 import { type Client, QueryNotRegisteredError, WorkflowNotFoundError } from '@temporalio/client';
 import {
+  addTotals,
   batchPageWorkflowId,
   type BatchTotals,
   pageRevisionsQuery,
   pageRowsQuery,
   type ReportRow,
 } from '../workflows/batch-definitions.js';
-import { addTotals } from '../workflows/batch-progress.js';
-import { reportCsvHeader, reportCsvLine } from '../workflows/batch-report.js';
-import { mapLimit, withRetries } from './concurrency.js';
+import { reportCsvHeader, reportCsvLine } from '../domain/report-csv.js';
+import { mapLimit, withRetries } from '../domain/concurrency.js';
 
 /** Pages read at once: enough to hide latency, few enough not to crowd the workers' query handling. */
 const pagesAtOnce = 8;

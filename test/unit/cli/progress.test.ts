@@ -1,4 +1,4 @@
-import { bar, describeBatch, formatDuration, progressLine, ratePerSecond } from '../../../src/client/cli-progress.js';
+import { bar, describeBatch, formatDuration, progressLine, ratePerSecond } from '../../../src/cli/progress.js';
 import type { BatchProgress } from '../../../src/workflows/batch-definitions.js';
 
 const view = (fields: Partial<BatchProgress> = {}): BatchProgress => ({

@@ -2,9 +2,9 @@
  * What RBKmoney would refuse in a payout, found before anything is sent: every problem at once, as paths into
  * the PayoutRequest. Sources: the Wallets and payres specs (docs/PROVIDERS.md, "RBKmoney").
  */
-import { isPanCard, type PanCard, type PayoutRequest } from '../../domain/payout-request.js';
-import type { ValidationProblem } from '../contract.js';
-import { bankCardProblems, bankCardSchema, buildStoreBankCard } from './wire.js';
+import { isPanCard, type PanCard, type PayoutRequest } from '../payout-request.js';
+import type { ValidationProblem } from '../provider-messages.js';
+import { bankCardProblems, bankCardSchema, buildStoreBankCard } from './rbkmoney-card.js';
 
 /** A destination id is a path parameter of 1-40 characters (`destinationID` in the spec). */
 export const maxDestinationIdLength = 40;
