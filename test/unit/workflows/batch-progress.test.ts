@@ -2,7 +2,6 @@ import type { PayoutOutcome } from '../../../src/domain/payout-outcome.js';
 import { addTotals, eventHeadroom } from '../../../src/workflows/batch-definitions.js';
 import { batchOptionsSchema } from '../../../src/workflows/batch-schemas.js';
 import {
-
   applyOutcome,
   countUnstarted,
   emptyCounts,
