@@ -9,7 +9,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { codecFromConfig, payoutsDataConverter } from '../src/codec/index.js';
 import { config } from '../src/config.js';
-import { defaultWorkflowsPath, webpackConfigHook } from '../src/worker/bundling.js';
+import { defaultWorkflowsPath, webpackConfigHook, workflowInterceptorModules } from '../src/worker/bundling.js';
 
 /** The .json files of a file or a directory tree (the corpus keeps one directory per code version). */
 async function historyFiles(target: string): Promise<string[]> {
@@ -46,6 +46,8 @@ async function main(targets: string[]): Promise<number> {
       dataConverter: payoutsDataConverter(await codecFromConfig(config(), { allowDevelopmentKey: true })),
       workflowsPath: process.env.PAYOUTS_REPLAY_WORKFLOWS ?? defaultWorkflowsPath(),
       bundlerOptions: { webpackConfigHook },
+      // The worker's own: they add steps to every handler, which can change the order of a workflow's commands.
+      interceptors: { workflowModules: workflowInterceptorModules() },
       replayName: 'payouts-replay',
     },
     histories,

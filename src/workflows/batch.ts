@@ -165,6 +165,14 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
   let report: BatchReportFile | undefined;
   let changes = 0;
   const now = () => new Date().toISOString();
+  /**
+   * A wait ends only once every handler has returned, so an update's completion always precedes what the batch
+   * then does: otherwise their order depends on how many steps the worker's interceptors (tracing on or off) add
+   * to the handler's return, and a history replays only on a worker with the same ones. Before patch
+   * `wake-after-handlers` the wait ended in the handler's own step.
+   */
+  const wakeAfterHandlers = patched('wake-after-handlers');
+  const afterHandlers = (ready: () => boolean) => () => ready() && (!wakeAfterHandlers || allHandlersFinished());
   const view = () => ({
     ...progressView({ ...input, ...approvalGate(input, state) }, state, { finishing, ...(report ? { report } : {}) }),
     ...retryInfo(input.retry, state),
@@ -342,7 +350,9 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
       if (state.inFlight.length === 0 && (state.cursor >= source.itemCount || state.cancelled)) return;
       const seen = changes;
       const askAt = Math.min(nextSweepAt, carried.size > 0 ? nextPollAt : Infinity);
-      await condition(() => changes !== seen, state.inFlight.length > 0 ? Math.max(1, askAt - Date.now()) : undefined);
+      const askIn = state.inFlight.length > 0 ? Math.max(1, askAt - Date.now()) : undefined;
+      const changed = () => changes !== seen;
+      await condition(afterHandlers(changed), askIn);
     }
   }
 
@@ -351,7 +361,8 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     const waitMs = input.notBefore ? Date.parse(input.notBefore) - Date.now() : 0;
     if (waitMs > 0) {
       setCurrentDetails(progressDetails(view()));
-      await condition(() => state.cancelled !== undefined, waitMs);
+      const cancelled = () => state.cancelled !== undefined;
+      await condition(afterHandlers(cancelled), waitMs);
     }
     state.notBeforePassed = true;
   }
@@ -375,7 +386,8 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     state.approvalDeadline ??= new Date(Date.now() + options.approvalTimeoutMs).toISOString();
     setCurrentDetails(progressDetails(view()));
     const waitMs = Math.max(1, Date.parse(state.approvalDeadline) - Date.now());
-    const settled = await condition(() => state.approval !== undefined || state.cancelled !== undefined, waitMs);
+    const decided = () => state.approval !== undefined || state.cancelled !== undefined;
+    const settled = await condition(afterHandlers(decided), waitMs);
     if (settled) return;
     const reason = approvalDeadlineReason(options.approvalTimeoutMs);
     refuseApproval(state, { decision: 'expired', by: 'system', at: now(), reason });

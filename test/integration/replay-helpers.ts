@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { webpackConfigHook } from '../../src/worker/bundling.js';
+import { webpackConfigHook, workflowInterceptorModules } from '../../src/worker/bundling.js';
 import { defaultWorkflowsPath } from '../../src/worker/bundling.js';
 import { testServer } from './helpers.js';
 
@@ -45,11 +45,22 @@ export async function recordHistory(name: string, json: string): Promise<string>
   return file;
 }
 
-/** Replay failures as readable lines, one per history that no longer replays. */
-export async function replayFailures(histories: Array<{ workflowId: string; history: unknown }>): Promise<string[]> {
+/**
+ * Replay failures as readable lines, one per history that no longer replays. The workflow interceptors are the
+ * worker's own by default: they add steps to every handler, and so can change the order of a workflow's commands.
+ */
+export async function replayFailures(
+  histories: Array<{ workflowId: string; history: unknown }>,
+  interceptorModules: string[] = workflowInterceptorModules(),
+): Promise<string[]> {
   const failures: string[] = [];
   const results = Worker.runReplayHistories(
-    { workflowsPath: defaultWorkflowsPath(), bundlerOptions: { webpackConfigHook }, replayName: 'payouts-replay' },
+    {
+      workflowsPath: defaultWorkflowsPath(),
+      bundlerOptions: { webpackConfigHook },
+      interceptors: { workflowModules: interceptorModules },
+      replayName: 'payouts-replay',
+    },
     histories,
   );
   for await (const result of results) {
