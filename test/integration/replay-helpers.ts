@@ -90,12 +90,15 @@ export async function replayFailures(histories: Array<{ workflowId: string; hist
   return failures;
 }
 
+/** How long replayStarted waits for a run's first workflow task (a worker picks it up within seconds). */
+const firstTaskWaitMs = 30_000;
+
 /**
  * The history of a run once it has completed a workflow task or closed. A run that continued as new has
  * only its start event for about a second (the server's backoff before its first task), a delayed start
  * longer; after firstTaskWaitMs the history is returned as it is and replayFailures reports it.
  */
-async function historyWithFirstTask(handle: WorkflowHandle, firstTaskWaitMs: number): Promise<History> {
+async function historyWithFirstTask(handle: WorkflowHandle): Promise<History> {
   const deadline = Date.now() + firstTaskWaitMs;
   for (;;) {
     const history = await handle.fetchHistory();
@@ -123,16 +126,12 @@ export interface StartedWorkflow {
  * Fetches the histories of the workflows a test file started and replays them; with RECORD_HISTORIES=1 also
  * keeps them as fixtures (one file per scenario) for test/integration/replay.test.ts.
  */
-export async function replayStarted(
-  prefix: string,
-  started: StartedWorkflow[],
-  { firstTaskWaitMs = 30_000 }: { firstTaskWaitMs?: number } = {},
-): Promise<string[]> {
+export async function replayStarted(prefix: string, started: StartedWorkflow[]): Promise<string[]> {
   // Run alone (`-t`), a file may have started nothing: an empty replay proves nothing, so it fails.
   if (started.length === 0) throw new Error(`${prefix}: no workflows were started, nothing to replay`);
   const histories = await Promise.all(
     started.map(async ({ scenario, handle, runId }, index) => {
-      const history = await historyWithFirstTask(handle, firstTaskWaitMs);
+      const history = await historyWithFirstTask(handle);
       if (process.env.RECORD_HISTORIES === '1') {
         // The CLI's JSON: the format `npm run replay` and other Temporal tools read back.
         const json = await historyJson(handle.workflowId, runId);
