@@ -2,9 +2,11 @@
 // (reordered commands, a removed activity call) fails here instead of in production.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { setTimeout } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { webpackConfigHook, workflowInterceptorModules } from '../../src/worker/bundling.js';
 import { defaultWorkflowsPath } from '../../src/worker/bundling.js';
@@ -45,15 +47,43 @@ export async function recordHistory(name: string, json: string): Promise<string>
   return file;
 }
 
+interface EventTypes {
+  events?: Array<{ eventType?: number | string | null }> | null;
+}
+
+// History event types (temporal.api.enums.v1.EventType): numbers in a fetched history, names in the CLI's JSON.
+const workflowTaskCompleted = new Set<unknown>([7, 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED']);
+/** The run closed: completed, failed, timed out, canceled, terminated, continued as new. */
+const closingEventTypes = new Set<unknown>([2, 3, 4, 21, 27, 28]);
+
+/** Has the run completed a workflow task: only then does its history hold commands for a replay to check. */
+function hasCompletedWorkflowTask(history: EventTypes): boolean {
+  return (history.events ?? []).some((event) => workflowTaskCompleted.has(event.eventType));
+}
+
+/** A run still waiting for its first workflow task: open, and no task completed. */
+function awaitsFirstTask(history: EventTypes): boolean {
+  const events = history.events ?? [];
+  return !hasCompletedWorkflowTask(history) && !closingEventTypes.has(events[events.length - 1]?.eventType);
+}
+
 /**
  * Replay failures as readable lines, one per history that no longer replays. The workflow interceptors are the
  * worker's own by default: they add steps to every handler, and so can change the order of a workflow's commands.
+ * A run still waiting for its first workflow task has nothing to check and is reported instead of replayed: the
+ * SDK's replayer never answers for a history that is only its start event, and its worker then keeps jest alive.
  */
 export async function replayFailures(
   histories: Array<{ workflowId: string; history: unknown }>,
   interceptorModules: string[] = workflowInterceptorModules(),
 ): Promise<string[]> {
   const failures: string[] = [];
+  const replayable = histories.filter(({ workflowId, history }) => {
+    if (!awaitsFirstTask(history as EventTypes)) return true;
+    failures.push(`${workflowId}: no workflow task completed yet, nothing to replay`);
+    return false;
+  });
+  if (replayable.length === 0) return failures;
   const results = Worker.runReplayHistories(
     {
       workflowsPath: defaultWorkflowsPath(),
@@ -61,12 +91,29 @@ export async function replayFailures(
       interceptors: { workflowModules: interceptorModules },
       replayName: 'payouts-replay',
     },
-    histories,
+    replayable,
   );
   for await (const result of results) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   return failures;
+}
+
+/** How long replayStarted waits for a run's first workflow task (a worker picks it up within seconds). */
+const firstTaskWaitMs = 30_000;
+
+/**
+ * The history of a run once it has completed a workflow task or closed. A run that continued as new has
+ * only its start event for about a second (the server's backoff before its first task), a delayed start
+ * longer; after firstTaskWaitMs the history is returned as it is and replayFailures reports it.
+ */
+async function historyWithFirstTask(handle: WorkflowHandle): Promise<History> {
+  const deadline = Date.now() + firstTaskWaitMs;
+  for (;;) {
+    const history = await handle.fetchHistory();
+    if (!awaitsFirstTask(history) || Date.now() >= deadline) return history;
+    await setTimeout(100);
+  }
 }
 
 async function historyJson(workflowId: string, runId: string | undefined): Promise<string> {
@@ -93,7 +140,7 @@ export async function replayStarted(prefix: string, started: StartedWorkflow[]):
   if (started.length === 0) throw new Error(`${prefix}: no workflows were started, nothing to replay`);
   const histories = await Promise.all(
     started.map(async ({ scenario, handle, runId }, index) => {
-      const history = await handle.fetchHistory();
+      const history = await historyWithFirstTask(handle);
       if (process.env.RECORD_HISTORIES === '1') {
         // The CLI's JSON: the format `npm run replay` and other Temporal tools read back.
         const json = await historyJson(handle.workflowId, runId);

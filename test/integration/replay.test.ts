@@ -6,8 +6,12 @@ import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Worker } from '@temporalio/worker';
 import { generateCodecKeyEntry } from '../../src/codec/keys.js';
-import { historiesDir, recordHistory } from './replay-helpers.js';
+import { defaultWorkflowsPath, webpackConfigHook } from '../../src/worker/bundling.js';
+import { BatchPageWorkflow } from '../../src/workflows/index.js';
+import { connect, testServer, uniqueTaskQueue } from './helpers.js';
+import { historiesDir, recordHistory, replayFailures, replayStarted } from './replay-helpers.js';
 
 const tsx = path.resolve('node_modules/.bin/tsx');
 /** Runs `npm run replay` on these targets: its exit code and output (a failing replay does not throw). */
@@ -70,6 +74,12 @@ test('the recorded corpus replays without non-determinism, and holds every workf
       'ReconciliationWorkflow',
     ]),
   );
+  // A history that is only its start event (recorded before the run's first task) stalls the replayer.
+  const startOnly = [];
+  for (const file of files) {
+    if ((JSON.parse(await readFile(file, 'utf8')) as HistoryJson).events?.length === 1) startOnly.push(file);
+  }
+  expect(startOnly).toEqual([]);
   const { code, stdout } = await replay([historiesDir]);
   expect(stdout).toContain(`replayed ${files.length} histories, 0 failed`);
   expect(code).toBe(0);
@@ -136,3 +146,54 @@ test('recording refuses to overwrite a history already in the corpus', async () 
     else process.env.HISTORIES_VERSION = saved;
   }
 });
+
+// A run's history is its start event alone until its first workflow task is scheduled: for about a second
+// after a continue-as-new (the server's first-task backoff, the batch pages' second runs), or for a start
+// delay. Fed such a history, the SDK's replayer never answers and its worker keeps jest alive.
+test('a run whose first workflow task is still to come is replayed once that task completed', async () => {
+  const conns = await connect();
+  const taskQueue = uniqueTaskQueue('replay-first-task');
+  const worker = await Worker.create({
+    connection: conns.nativeConnection,
+    namespace: testServer().namespace,
+    taskQueue,
+    workflowsPath: defaultWorkflowsPath(),
+    bundlerOptions: { webpackConfigHook },
+  });
+  const running = worker.run();
+  try {
+    // A rows-only page: its first task starts a timer and the run stays open, like a page's second run.
+    const handle = await conns.client.workflow.start(BatchPageWorkflow, {
+      taskQueue,
+      workflowId: `replay-first-task-${taskQueue}`,
+      args: [{ batchId: taskQueue, page: 0, rows: [] }],
+      startDelay: '2 seconds',
+    });
+    expect((await handle.fetchHistory()).events).toHaveLength(1);
+    expect(await replayStarted('first-task', [{ scenario: 'delayed start', handle }])).toEqual([]);
+    await handle.terminate('test done');
+  } finally {
+    worker.shutdown();
+    await running;
+    await conns.close();
+  }
+}, 60_000);
+
+test('a history that is only its start event is reported, not handed to the replayer', async () => {
+  const conns = await connect();
+  try {
+    const handle = await conns.client.workflow.start(BatchPageWorkflow, {
+      taskQueue: uniqueTaskQueue('replay-no-task'),
+      workflowId: `replay-no-task-${uniqueTaskQueue('p')}`,
+      args: [{ batchId: 'replay-no-task', page: 0, rows: [] }],
+      startDelay: '1 hour',
+    });
+    const history = await handle.fetchHistory();
+    expect(await replayFailures([{ workflowId: handle.workflowId, history }])).toEqual([
+      `${handle.workflowId}: no workflow task completed yet, nothing to replay`,
+    ]);
+    await handle.terminate('test done');
+  } finally {
+    await conns.close();
+  }
+}, 60_000);
