@@ -8,8 +8,8 @@ import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
-import { webpackConfigHook, workflowInterceptorModules } from '../../src/worker/bundling.js';
-import { defaultWorkflowsPath } from '../../src/worker/bundling.js';
+import { workflowInterceptorModules } from '../../src/worker/bundling.js';
+import { awaitsFirstTask, replayOptions } from '../../src/worker/replay.js';
 import { testServer } from './helpers.js';
 
 /** The corpus: one directory per code version that recorded histories, read recursively by the replay. */
@@ -47,26 +47,6 @@ export async function recordHistory(name: string, json: string): Promise<string>
   return file;
 }
 
-interface EventTypes {
-  events?: Array<{ eventType?: number | string | null }> | null;
-}
-
-// History event types (temporal.api.enums.v1.EventType): numbers in a fetched history, names in the CLI's JSON.
-const workflowTaskCompleted = new Set<unknown>([7, 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED']);
-/** The run closed: completed, failed, timed out, canceled, terminated, continued as new. */
-const closingEventTypes = new Set<unknown>([2, 3, 4, 21, 27, 28]);
-
-/** Has the run completed a workflow task: only then does its history hold commands for a replay to check. */
-function hasCompletedWorkflowTask(history: EventTypes): boolean {
-  return (history.events ?? []).some((event) => workflowTaskCompleted.has(event.eventType));
-}
-
-/** A run still waiting for its first workflow task: open, and no task completed. */
-function awaitsFirstTask(history: EventTypes): boolean {
-  const events = history.events ?? [];
-  return !hasCompletedWorkflowTask(history) && !closingEventTypes.has(events[events.length - 1]?.eventType);
-}
-
 /**
  * Replay failures as readable lines, one per history that no longer replays. The workflow interceptors are the
  * worker's own by default: they add steps to every handler, and so can change the order of a workflow's commands.
@@ -79,20 +59,12 @@ export async function replayFailures(
 ): Promise<string[]> {
   const failures: string[] = [];
   const replayable = histories.filter(({ workflowId, history }) => {
-    if (!awaitsFirstTask(history as EventTypes)) return true;
+    if (!awaitsFirstTask(history)) return true;
     failures.push(`${workflowId}: no workflow task completed yet, nothing to replay`);
     return false;
   });
   if (replayable.length === 0) return failures;
-  const results = Worker.runReplayHistories(
-    {
-      workflowsPath: defaultWorkflowsPath(),
-      bundlerOptions: { webpackConfigHook },
-      interceptors: { workflowModules: interceptorModules },
-      replayName: 'payouts-replay',
-    },
-    replayable,
-  );
+  const results = Worker.runReplayHistories(replayOptions({ interceptorModules }), replayable);
   for await (const result of results) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
