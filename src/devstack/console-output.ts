@@ -19,7 +19,7 @@ export interface LineFormatterOptions {
   mode: Exclude<ConsoleMode, 'none'>;
   /** Colours in pretty mode (default: when the terminal has them and NO_COLOR is unset, as pino-pretty decides). */
   colour?: boolean;
-  /** Tag width, so the events line up (default: the longest name seen so far). */
+  /** Tag width, so the events line up (default: that of `codec-server`, or the longest name seen so far). */
   tagWidth?: number;
 }
 
@@ -41,7 +41,7 @@ function parsedObject(line: string): Record<string, unknown> | undefined {
 export function lineFormatter(options: LineFormatterOptions): LineFormatter {
   const colour = options.colour ?? isColorSupported;
   const colours = new Map<string, number>();
-  let width = options.tagWidth ?? 0;
+  let width = options.tagWidth ?? 'codec-server'.length;
   const pretty = prettyFactory({
     colorize: colour,
     singleLine: true,
@@ -67,7 +67,8 @@ export function lineFormatter(options: LineFormatterOptions): LineFormatter {
   return (name, line) => {
     const entry = parsedObject(line);
     // A line that is not a pino event (a stack trace, the Temporal server's own text) is shown as it came.
-    const body = entry && 'level' in entry ? pretty(entry).trimEnd() : line;
-    return `${tag(name)} ${body}`;
+    const [first, ...more] = (entry && 'level' in entry ? pretty(entry).trimEnd() : line).split(/\r?\n/);
+    // A message of several lines (a bundler report) shows its first; the log file keeps the rest.
+    return `${tag(name)} ${first}${more.length > 0 ? ` (+${more.length} lines in its log)` : ''}`;
   };
 }

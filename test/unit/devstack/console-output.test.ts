@@ -20,14 +20,14 @@ test('a terminal gets pretty lines, a pipe gets JSON', () => {
 test('pretty: one line per event behind the tag, the level and message readable, pid and host dropped', () => {
   const format = lineFormatter({ mode: 'pretty', colour: false });
   const line = format('worker-1', JSON.stringify({ ...event, taskQueue: 'payouts' }));
-  expect(line).toMatch(/^\[worker-1\] \[\d\d:\d\d:\d\d\.\d{3}\] INFO: polling \{"taskQueue":"payouts"\}$/);
+  expect(line).toMatch(/^\[worker-1 {4}\] \[\d\d:\d\d:\d\d\.\d{3}\] INFO: polling \{"taskQueue":"payouts"\}$/);
   expect(line).not.toContain('4242');
   const error = format(
     'relay',
     JSON.stringify({ ...event, level: 50, msg: 'failed', err: { stack: 'Error: x\n  at y' } }),
   );
   expect(error.split('\n')).toHaveLength(1);
-  expect(error).toMatch(/^\[relay {3}\] .*ERROR: failed/);
+  expect(error).toMatch(/^\[relay {7}\] .*ERROR: failed/);
 });
 
 test('pretty with colours: each process keeps its own colour', () => {
@@ -38,7 +38,10 @@ test('pretty with colours: each process keeps its own colour', () => {
 });
 
 test('a line that is not a pino event is shown as it came', () => {
-  expect(lineFormatter({ mode: 'pretty', colour: false })('temporal', 'plain text')).toBe('[temporal] plain text');
+  const format = lineFormatter({ mode: 'pretty', colour: false, tagWidth: 0 });
+  expect(format('temporal', 'plain text')).toBe('[temporal] plain text');
+  const report = format('worker', JSON.stringify({ ...event, msg: 'bundle\nmodules\ncompiled' }));
+  expect(report).toMatch(/INFO: bundle \(\+2 lines in its log\)$/);
   expect(JSON.parse(lineFormatter({ mode: 'json' })('temporal', 'plain text'))).toEqual({
     process: 'temporal',
     msg: 'plain text',
