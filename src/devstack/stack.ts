@@ -11,21 +11,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { codecFromConfig, configuredCodecKeys, ensureDevelopmentKey } from '../codec/from-config.js';
 import { generateCodecKeyEntry } from '../codec/keys.js';
 import { type Config, parseConfig } from '../config.js';
 import { type ConsoleMode } from './console-output.js';
-import { type DevServer, PortTakenError, startDevServer } from './dev-server.js';
+import { PortTakenError } from './dev-server.js';
 import { cardFingerprintKey, codecServerToken, sandboxedProviders, sandboxWebhookKeyFile } from './local-services.js';
 import { freePort, portInUse, waitFor } from './ports.js';
-import { postgresServerPorts, startPostgresServer } from './postgres-server.js';
+import { postgresServerPorts } from './postgres-server.js';
+import { type ServerChoice, startTemporal } from './stack-server.js';
 import { type SupervisedProcess, Supervisor } from './supervisor.js';
-import { ensureTemporalCli } from './temporal-cli.js';
 import { buildWorkflowBundle } from './workflow-bundle.js';
-
-/** `dev`: `temporal server start-dev`; `postgres`: the production shape's server; or a server already running. */
-export type ServerChoice = 'dev' | 'postgres' | { address: string; namespace?: string };
 
 export interface StackPorts {
   temporal: number;
@@ -132,20 +128,6 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-async function reachable(address: string): Promise<boolean> {
-  try {
-    const connection = await Connection.connect({ address, connectTimeout: 5_000 });
-    try {
-      await connection.workflowService.getSystemInfo({});
-      return true;
-    } finally {
-      await connection.close();
-    }
-  } catch {
-    return false;
-  }
-}
-
 /** Waits for a process's port, failing at once when the process has died. */
 async function listening(supervised: SupervisedProcess, port: number, timeoutMs = 60_000): Promise<void> {
   await waitFor(
@@ -212,7 +194,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   });
   let workers: StackWorker[] = [];
   let workerSeq = 0;
-  let devServer: DevServer | undefined;
   const stop = async () => {
     stopping = true;
     await supervisor.stopAll();
@@ -242,59 +223,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     if (options.prebuiltWorkflowBundle && !options.temporalOnly) void workflowBundle(undefined);
 
-    const dbFile = options.persistent ? path.join(dataDir, 'temporal.db') : path.join(logDir, 'temporal.db');
-    const startDev = async (cliPath: string) =>
-      startDevServer({
-        cliPath,
-        port: ports.temporal,
-        namespace: cfg.TEMPORAL_NAMESPACE,
-        dbFile,
-        logFile: path.join(logDir, 'temporal.log'),
-        supervisor,
-        ...(options.persistent ? { uiPort: ports.temporalUi, uiCodecEndpoint: urls.codecServer } : {}),
-      });
-    let address: string;
-    let namespace = cfg.TEMPORAL_NAMESPACE;
-    let uiUrl: string | undefined;
-    let serverDescription = 'a Temporal server already running';
-    let cliPath = '';
-    if (options.server === 'dev' || options.server === 'postgres') {
-      const cli = await ensureTemporalCli(say);
-      cliPath = cli.path;
-      say(`Temporal CLI ${cli.version} (${cli.source}: ${cli.path})`);
-    }
-    if (options.server === 'dev') {
-      // A free port can be taken by another process before the server binds it (a busy machine): try again.
-      for (let attempt = 1; !devServer; attempt++) {
-        try {
-          devServer = await startDev(cliPath);
-        } catch (error) {
-          if (attempt >= 3 || options.ports?.temporal) throw error;
-          say(`Temporal dev server did not start (${error instanceof Error ? error.message : String(error)}); again`);
-          ports.temporal = await freePort();
-        }
-      }
-      ({ address, namespace, uiUrl } = devServer);
-      serverDescription = `dev server, ${options.persistent ? `database ${dbFile}` : 'a fresh database'}`;
-    } else if (options.server === 'postgres') {
-      const server = await startPostgresServer({
-        supervisor,
-        cliPath,
-        grpcPort: ports.temporal,
-        uiPort: ports.temporalUi,
-        namespace,
-        codecUrl: urls.codecServer,
-        dataDir,
-        say,
-      });
-      ({ address, uiUrl } = server);
-      serverDescription = server.description;
-    } else {
-      ({ address } = options.server);
-      namespace = options.server.namespace ?? namespace;
-      if (!(await reachable(address))) throw new Error(`no Temporal server at ${address}`);
-    }
-
+    const server = await startTemporal(
+      { server: options.server, persistent: options.persistent, fixedPort: options.ports?.temporal !== undefined },
+      { supervisor, ports, codecUrl: urls.codecServer, cfg, logDir, dataDir, say },
+    );
+    const { address, namespace } = server;
     const env: Record<string, string> = {
       TEMPORAL_ADDRESS: address,
       TEMPORAL_NAMESPACE: namespace,
@@ -342,8 +275,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const stack: Stack = {
       address,
       namespace,
-      uiUrl,
-      serverDescription,
+      uiUrl: server.uiUrl,
+      serverDescription: server.description,
       ports,
       urls,
       logDir,
@@ -382,14 +315,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         workers = workers.filter((running) => running !== worker);
         await worker.process.kill();
       },
-      async restartServer() {
-        if (!devServer) throw new Error('only a dev server started by the stack can be restarted');
-        const stoppedAt = Date.now();
-        await devServer.stop();
-        await waitFor('the server port to close', async () => !(await portInUse(ports.temporal)), 30_000);
-        devServer = await startDev(cliPath);
-        return Date.now() - stoppedAt;
-      },
+      restartServer: () => server.restart(),
       async setSandboxFaults(patch) {
         const response = await fetch(`${urls.sandbox}/sandbox/faults`, {
           method: 'POST',

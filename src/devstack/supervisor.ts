@@ -80,13 +80,13 @@ export class Supervisor {
   }
 
   /** Starts `command` as a supervised process named `name`. */
-  start(name: string, command: string, args: string[], options: StartOptions = {}): SupervisedProcess {
+  start(name: string, command: string, args: readonly string[], options: StartOptions = {}): SupervisedProcess {
     const logFile = options.logFile ?? path.join(this.options.logDir, `${name}.log`);
     mkdirSync(path.dirname(logFile), { recursive: true });
     const formatLine = options.console === false ? undefined : this.#formatLine;
     // Without a console the process writes to its file directly: no relaying cost in this process (benchmarks).
     const fd = formatLine ? undefined : openSync(logFile, 'a');
-    const child = spawn(command, args, {
+    const child = spawn(command, [...args], {
       env: { ...process.env, ...this.options.env, ...options.env },
       cwd: this.options.cwd ?? repoRoot,
       stdio: ['ignore', fd ?? 'pipe', fd ?? 'pipe'],
