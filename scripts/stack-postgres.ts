@@ -12,7 +12,7 @@ import { config } from '../src/config.js';
 import { consoleModeFor } from '../src/devstack/console-output.js';
 import { startStack, stopOnSignals, type Stack } from '../src/devstack/stack.js';
 
-const say = (line: string) => console.log(`[stack] ${line}`);
+const say = (line: string) => console.error(`[stack] ${line}`);
 const temporalOnly = process.argv.includes('--temporal-only');
 
 async function main(): Promise<void> {
@@ -66,7 +66,8 @@ async function main(): Promise<void> {
       ...stack.providerLines.map((line) => `  ${line}`),
     );
   }
-  console.log(['', 'payouts stack on PostgreSQL is up', ...lines, '  Ctrl-C stops everything.', ''].join('\n'));
+  // On stderr: piped, stdout carries only the processes' JSON lines.
+  console.error(['', 'payouts stack on PostgreSQL is up', ...lines, '  Ctrl-C stops everything.', ''].join('\n'));
 }
 
 main().catch((error: unknown) => {

@@ -330,7 +330,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await Promise.all(
       Array.from({ length: count }, (_, i) =>
         stack.startWorker({
-          name: count === 1 ? 'worker' : `worker-${i + 1}`,
+          // Replacements go on numbering after these (worker-3 after worker-1 and worker-2).
+          ...(count === 1 ? { name: 'worker' } : {}),
           ...(i === 0 && options.ports?.workerHealth ? { healthPort: ports.workerHealth } : {}),
         }),
       ),
