@@ -158,6 +158,19 @@ export default tseslint.config(
     },
   },
   {
+    // Only src/devstack launches processes: one place supervises them, logs them and stops them.
+    ignores: ['src/devstack/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        ...['child_process', 'node:child_process'].map((name) => ({
+          name,
+          message: 'only src/devstack spawns processes: use its stack, supervisor or runCommand',
+        })),
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

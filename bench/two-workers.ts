@@ -8,17 +8,13 @@
  * unless every payout succeeded and both workers took work.
  * Run: npm run bench:scale [-- N] [--address host:port]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, openSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { codecFromConfig, payoutsDataConverter } from '../src/codec/index.js';
-import { generateCodecKeyEntry } from '../src/codec/keys.js';
 import { parseConfig } from '../src/config.js';
-import { startDevServer, stopProcess, type DevServer } from '../src/devstack/dev-server.js';
-import { freePort, portInUse, waitFor } from '../src/devstack/ports.js';
-import { ensureTemporalCli } from '../src/devstack/temporal-cli.js';
+import { type Stack, startStack } from '../src/devstack/stack.js';
 import { payoutRequestSchema } from '../src/domain/payout-request.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../src/workflows/definitions.js';
 import { PayoutWorkflow } from '../src/workflows/payout.js';
@@ -29,30 +25,6 @@ const addressFlag = args.indexOf('--address');
 const existingAddress = addressFlag >= 0 ? args[addressFlag + 1] : undefined;
 const count = Number(args.find((arg, i) => /^\d+$/.test(arg) && args[i - 1] !== '--address') ?? 200);
 const logDir = path.resolve('.data/bench-scale');
-const secretKey = 'bench-scale-ecommpay-secret';
-const projectId = 1000;
-
-const children: ChildProcess[] = [];
-let server: DevServer | undefined;
-
-async function stopAll(): Promise<void> {
-  for (const child of children.splice(0).reverse()) await stopProcess(child);
-  await server?.stop();
-}
-
-/** A service as its own Node process (not through the tsx CLI, which forks: the pid is the worker's identity). */
-function startProcess(name: string, script: string, env: Record<string, string>): ChildProcess {
-  const log = openSync(path.join(logDir, `${name}.log`), 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', log, log],
-  });
-  child.once('exit', (code, signal) => {
-    if (children.includes(child)) console.error(`${name} exited (${signal ?? code}); see ${logDir}/${name}.log`);
-  });
-  children.push(child);
-  return child;
-}
 
 interface WorkerShare {
   name: string;
@@ -62,72 +34,15 @@ interface WorkerShare {
   workflowsStarted: number;
 }
 
-async function main(): Promise<void> {
-  mkdirSync(logDir, { recursive: true });
-  const address =
-    existingAddress ??
-    (server = await startDevServer({
-      cliPath: (await ensureTemporalCli((line) => console.error(line))).path,
-      port: await freePort(),
-      logFile: path.join(logDir, 'temporal.log'),
-    })).address;
-  const namespace = server?.namespace ?? 'default';
-  const taskQueue = `bench-scale-${Date.now()}`;
-  const [relayPort, sandboxPort, health1, health2] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  const relayUrl = `http://127.0.0.1:${relayPort}`;
-  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-  // One payload key for the run; the client only decodes (see below), the services use it as configured.
-  const codecKeys = generateCodecKeyEntry('bench-scale');
-  // The run's card key: the workers' and this process's request identities must agree.
-  process.env.CARD_FINGERPRINT_KEY ??= randomBytes(32).toString('hex');
-  const common = {
-    CARD_FINGERPRINT_KEY: process.env.CARD_FINGERPRINT_KEY,
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_NAMESPACE: namespace,
-    PAYOUTS_TASK_QUEUE: taskQueue,
-    DATA_DIR: logDir,
-    CODEC_KEYS: codecKeys,
-    ECOMMPAY_BASE_URL: sandboxUrl,
-    ECOMMPAY_PROJECT_ID: String(projectId),
-    ECOMMPAY_SECRET_KEY: secretKey,
-    ECOMMPAY_CALLBACK_URL: `${relayUrl}/webhooks/ecommpay`,
-  };
-
-  startProcess('sandbox', 'src/sandbox/main.ts', {
-    SANDBOX_PORT: String(sandboxPort),
-    SANDBOX_ECOMMPAY_PROJECT_ID: String(projectId),
-    SANDBOX_ECOMMPAY_SECRET_KEY: secretKey,
-    SANDBOX_ECOMMPAY_CALLBACK_URL: `${relayUrl}/webhooks/ecommpay`,
-  });
-  startProcess('relay', 'src/webhooks/main.ts', {
-    ...common,
-    RELAY_PORT: String(relayPort),
-    RELAY_INTERNAL_PORT: String(await freePort()),
-  });
-  const workers = [
-    {
-      name: 'worker-1',
-      process: startProcess('worker-1', 'src/worker/main.ts', { ...common, WORKER_HEALTH_PORT: String(health1) }),
-    },
-    {
-      name: 'worker-2',
-      process: startProcess('worker-2', 'src/worker/main.ts', { ...common, WORKER_HEALTH_PORT: String(health2) }),
-    },
-  ];
-  await waitFor('sandbox', () => portInUse(sandboxPort), 60_000);
-  await waitFor('relay', () => portInUse(relayPort), 60_000);
-  // A worker opens its health port once it polls (after bundling the workflow code, seconds each).
-  await waitFor('both workers', async () => (await portInUse(health1)) && (await portInUse(health2)), 180_000);
-  console.log(`Temporal ${address}${server ? ' (dev server)' : ''}, task queue ${taskQueue}, ${count} payouts`);
+async function main(stack: Stack): Promise<void> {
+  const { address, namespace, workers } = stack;
+  console.log(
+    `Temporal ${address}${existingAddress ? '' : ' (dev server)'}, task queue ${taskQueue}, ${count} payouts`,
+  );
   console.log(workers.map((w) => `  ${w.name}: pid ${w.process.pid}`).join('\n'));
 
   // The client encrypts with the workers' keys: they refuse a payout whose input is not encrypted.
-  const codec = await codecFromConfig(parseConfig({ CODEC_KEYS: codecKeys }));
+  const codec = await codecFromConfig(parseConfig({ CODEC_KEYS: stack.codecKeys }));
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace, dataConverter: payoutsDataConverter(codec) });
   try {
@@ -199,10 +114,25 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .then(stopAll)
-  .catch(async (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    await stopAll();
-    process.exit(1);
-  });
+const taskQueue = `bench-scale-${Date.now()}`;
+rmSync(logDir, { recursive: true, force: true });
+// Two workers on one task queue, with nothing between them but Temporal.
+const stack = await startStack({
+  server: existingAddress ? { address: existingAddress } : 'dev',
+  logDir,
+  keys: 'per-run',
+  workers: 2,
+  env: { LOG_LEVEL: 'warn', PAYOUTS_TASK_QUEUE: taskQueue },
+  say: (line) => console.error(line),
+}).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
+try {
+  await main(stack);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+} finally {
+  await stack.stop();
+}

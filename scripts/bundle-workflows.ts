@@ -1,5 +1,5 @@
 /**
- * `npm run bundle:workflows [-- <out file>]`: bundles the workflow code once (webpack, as a worker does when it
+ * `npm run bundle:workflows [-- <out file> [<workflows entry point>]]`: bundles the workflow code once (webpack, as a worker does when it
  * starts without a bundle) into dist/workflow-bundle.js. The image builds it, and its workers load it through
  * WORKFLOW_BUNDLE_PATH (`workflowBundle: { codePath }`): they start in seconds instead of bundling at every
  * start, and every replica runs byte-identical workflow code.
@@ -18,7 +18,7 @@ import { defaultWorkflowsPath, webpackConfigHook, workflowInterceptorModules } f
 
 async function main(): Promise<void> {
   const out = path.resolve(process.argv[2] ?? 'dist/workflow-bundle.js');
-  const workflowsPath = defaultWorkflowsPath();
+  const workflowsPath = process.argv[3] ? path.resolve(process.argv[3]) : defaultWorkflowsPath();
   const started = Date.now();
   const { code } = await bundleWorkflowCode({
     workflowsPath,

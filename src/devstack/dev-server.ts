@@ -2,15 +2,13 @@
  * Runs `temporal server start-dev` as a child process: the local Temporal server for `npm start`, the
  * integration tests, the chaos test and the benchmarks. One code path for all of them.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { SearchAttributeType } from '@temporalio/common';
 import { customSearchAttributes } from '../workflows/definitions.js';
+import { runCommand } from './commands.js';
 import { portInUse, waitFor } from './ports.js';
-
-const execFileAsync = promisify(execFile);
+import { type SupervisedProcess, Supervisor } from './supervisor.js';
 
 const cliTypeNames: Record<SearchAttributeType, string> = {
   [SearchAttributeType.TEXT]: 'Text',
@@ -35,13 +33,15 @@ export interface DevServerOptions {
   /** Where the server's own log goes. */
   logFile: string;
   extraArgs?: string[];
+  /** The stack's supervisor, which reports the server's unexpected exit (default: one of its own). */
+  supervisor?: Supervisor;
 }
 
 export interface DevServer {
   address: string;
   namespace: string;
   uiUrl?: string;
-  process: ChildProcess;
+  process: SupervisedProcess;
   stop(): Promise<void>;
 }
 
@@ -79,14 +79,10 @@ export function devServerArgs(options: DevServerOptions): string[] {
 }
 
 async function healthy(cliPath: string, address: string): Promise<boolean> {
-  try {
-    const { stdout } = await execFileAsync(cliPath, ['operator', 'cluster', 'health', '--address', address], {
-      timeout: 5000,
-    });
-    return stdout.includes('SERVING');
-  } catch {
-    return false;
-  }
+  const result = await runCommand(cliPath, ['operator', 'cluster', 'health', '--address', address], {
+    timeoutMs: 5000,
+  });
+  return result.code === 0 && result.stdout.includes('SERVING');
 }
 
 /** Starts the dev server and resolves once it answers health checks. */
@@ -97,44 +93,31 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     throw new PortTakenError(options.uiPort, 'TEMPORAL_UI_PORT');
   }
   if (options.dbFile) mkdirSync(path.dirname(options.dbFile), { recursive: true });
-  mkdirSync(path.dirname(options.logFile), { recursive: true });
-  const log = openSync(options.logFile, 'a');
-  const child = spawn(options.cliPath, devServerArgs(options), { stdio: ['ignore', log, log] });
-  let exited: number | null | undefined;
-  child.once('exit', (code) => (exited = code));
+  const supervisor = options.supervisor ?? new Supervisor({ logDir: path.dirname(options.logFile) });
+  const server = supervisor.start('temporal', options.cliPath, devServerArgs(options), {
+    logFile: options.logFile,
+    // Its own log (warnings and errors) stays in the file; the launcher reports it if it dies.
+    console: false,
+  });
   const address = `${ip}:${options.port}`;
   try {
     await waitFor(
       `Temporal dev server on ${address}`,
       async () => {
-        if (exited !== undefined)
-          throw new Error(`Temporal dev server exited with code ${exited}; see ${options.logFile}`);
+        if (server.exited) throw new Error(`Temporal dev server exited (${await server.exit}); see ${options.logFile}`);
         return healthy(options.cliPath, address);
       },
       60_000,
     );
   } catch (err) {
-    child.kill('SIGKILL');
+    await server.kill();
     throw err;
   }
   return {
     address,
     namespace: options.namespace ?? 'default',
     uiUrl: options.uiPort !== undefined ? `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${options.uiPort}` : undefined,
-    process: child,
-    stop: () => stopProcess(child),
+    process: server,
+    stop: () => server.stop(),
   };
-}
-
-/** SIGTERM, then SIGKILL after a grace period; resolves when the process is gone. */
-export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

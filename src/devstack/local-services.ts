@@ -64,7 +64,12 @@ export async function sandboxedProviders(cfg: Config, sandboxUrl: string, relayU
     lines.push(`ecommpay         -> ${cfg.ECOMMPAY_BASE_URL}`);
   }
   if (!cfg.RBKMONEY_BASE_URL) {
-    const local = { RBKMONEY_BASE_URL: sandboxUrl, RBKMONEY_API_KEY: sandbox.rbkmoney.apiKey };
+    const local = {
+      RBKMONEY_BASE_URL: sandboxUrl,
+      RBKMONEY_API_KEY: sandbox.rbkmoney.apiKey,
+      // The relay of this stack, whichever port it got.
+      RBKMONEY_WEBHOOK_URL: cfg.RBKMONEY_WEBHOOK_URL ?? `${relayUrl}/webhooks/rbkmoney`,
+    };
     const setup = await setupRbkmoneyAccount(parseConfig({ ...process.env, ...local }));
     Object.assign(env, local, setupAsEnvironment(setup));
     lines.push(`rbkmoney         -> sandbox (identity ${setup.identityId}, wallet ${setup.walletId})`);

@@ -4,14 +4,11 @@
  * Order: TEMPORAL_CLI_PATH, `temporal` on PATH, a binary cached by an earlier run, a `go install` build
  * of a pinned version, and last the SDK's own download (machines with internet access).
  */
-import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const execFileAsync = promisify(execFile);
+import { runCommand } from './commands.js';
+import { cacheBase, goBinary, goInstall } from './go-tools.js';
 
 /** Newer tags carry a replace directive in go.mod, which `go install pkg@version` refuses. */
 export const PINNED_CLI_VERSION = 'v1.5.1';
@@ -26,18 +23,13 @@ export interface TemporalCli {
 type Say = (line: string) => void;
 
 export function cliCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
-  return path.join(base, 'payouts', `temporal-cli-${PINNED_CLI_VERSION}`);
+  return path.join(cacheBase(), `temporal-cli-${PINNED_CLI_VERSION}`);
 }
 
 /** `temporal --version` of a binary, or undefined when it does not run. */
 export async function cliVersion(binary: string): Promise<string | undefined> {
-  try {
-    const { stdout } = await execFileAsync(binary, ['--version'], { timeout: 30_000 });
-    return stdout.trim();
-  } catch {
-    return undefined;
-  }
+  const result = await runCommand(binary, ['--version'], { timeoutMs: 30_000 });
+  return result.code === 0 && !result.timedOut ? result.stdout.trim() : undefined;
 }
 
 async function onPath(name: string): Promise<string | undefined> {
@@ -47,34 +39,6 @@ async function onPath(name: string): Promise<string | undefined> {
     if (existsSync(candidate)) return candidate;
   }
   return undefined;
-}
-
-async function goBinary(): Promise<string | undefined> {
-  const fromPath = await onPath('go');
-  if (fromPath) return fromPath;
-  return existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined;
-}
-
-async function buildWithGo(go: string, cacheDir: string, say: Say): Promise<string> {
-  const buildDir = `${cacheDir}.build-${process.pid}`;
-  await mkdir(buildDir, { recursive: true });
-  say(`temporal-cli: building ${CLI_MODULE}@${PINNED_CLI_VERSION} with go install (first time only, takes minutes)`);
-  const started = Date.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(go, ['install', `${CLI_MODULE}@${PINNED_CLI_VERSION}`], {
-      env: { ...process.env, GOBIN: buildDir, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install exited with code ${code}`))));
-  });
-  await mkdir(cacheDir, { recursive: true });
-  const target = path.join(cacheDir, 'temporal');
-  // rename is atomic: a concurrent run sees either no binary or a whole one.
-  await rename(path.join(buildDir, 'temporal'), target);
-  await rm(buildDir, { recursive: true, force: true });
-  say(`temporal-cli: built in ${Math.round((Date.now() - started) / 1000)} s, cached at ${target}`);
-  return target;
 }
 
 /** Lets the SDK download the CLI into our cache by starting (and stopping) one ephemeral server. */
@@ -114,9 +78,8 @@ export async function ensureTemporalCli(say: Say = (line) => console.error(line)
     if (version) return { path: cached, version, source: 'cache' };
     say(`temporal-cli: cached binary at ${cached} does not run; obtaining it again`);
   }
-  const go = await goBinary();
-  if (go) {
-    const built = await buildWithGo(go, cacheDir, say);
+  if (goBinary()) {
+    const built = await goInstall('temporal', CLI_MODULE, PINNED_CLI_VERSION, cacheDir, say);
     const version = await cliVersion(built);
     if (!version) throw new Error(`the freshly built ${built} does not run`);
     return { path: built, version, source: 'go-install' };

@@ -1,10 +1,9 @@
 // `npm run build` compiles the sources to plain JavaScript: the signature modules other services import from
 // dist/ must come out with the same exports, and behave like the sources.
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { runCommandOrThrow } from '../../src/devstack/commands.js';
 import * as ecommpaySignature from '../../src/providers/ecommpay/signature.js';
 import * as rbkmoneySignature from '../../src/providers/rbkmoney/signature.js';
 
@@ -14,7 +13,7 @@ beforeAll(async () => {
   await mkdir(path.resolve('.data'), { recursive: true });
   outDir = await mkdtemp(path.resolve('.data/build-test-'));
   const tsc = path.resolve('node_modules/.bin/tsc');
-  await promisify(execFile)(tsc, ['-p', 'tsconfig.build.json', '--outDir', outDir]);
+  await runCommandOrThrow('tsc', tsc, ['-p', 'tsconfig.build.json', '--outDir', outDir], { env: { ...process.env } });
 }, 180_000);
 afterAll(async () => rm(outDir, { recursive: true, force: true }));
 

@@ -1,13 +1,12 @@
 // Replays recorded workflow histories against today's workflow code: a change that breaks determinism
 // (reordered commands, a removed activity call) fails here instead of in production.
-import { execFile, execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { setTimeout } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
+import { runCommandOrThrow, runCommandSync } from '../../src/devstack/commands.js';
 import { workflowInterceptorModules } from '../../src/worker/bundling.js';
 import { awaitsFirstTask, replayOptions } from '../../src/worker/replay.js';
 import { testServer } from './helpers.js';
@@ -27,7 +26,7 @@ export function recordingDir(): string {
       throw new Error(`HISTORIES_VERSION ${version}: not a plain name`);
     return path.join(historiesDir, version);
   }
-  const commit = execFileSync('git', ['rev-parse', '--short=10', 'HEAD'], { encoding: 'utf8' }).trim();
+  const commit = runCommandSync('git', ['rev-parse', '--short=10', 'HEAD']).trim();
   return path.join(historiesDir, `${new Date().toISOString().slice(0, 10)}-${commit}`);
 }
 
@@ -92,7 +91,7 @@ async function historyJson(workflowId: string, runId: string | undefined): Promi
   const { address, namespace, cliPath } = testServer();
   const args = ['workflow', 'show', '--workflow-id', workflowId, '--address', address, '--namespace', namespace];
   if (runId) args.push('--run-id', runId);
-  const { stdout } = await promisify(execFile)(cliPath, [...args, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await runCommandOrThrow('temporal workflow show', cliPath, [...args, '--output', 'json']);
   return stdout;
 }
 

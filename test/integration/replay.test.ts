@@ -2,31 +2,23 @@
 // card bindings, reconciliation, notifications, and both sides of every patched() branch) replays on today's
 // code; a change that breaks determinism for running workflows fails here. The replay runs in the
 // `npm run replay` script's own process: protobuf's JSON reader does not survive jest's module isolation.
-import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Worker } from '@temporalio/worker';
 import { generateCodecKeyEntry } from '../../src/codec/keys.js';
+import { runNodeScript } from '../../src/devstack/commands.js';
 import { defaultWorkflowsPath, webpackConfigHook } from '../../src/worker/bundling.js';
 import { BatchPageWorkflow } from '../../src/workflows/index.js';
 import { connect, testServer, uniqueTaskQueue } from './helpers.js';
 import { historiesDir, recordHistory, replayFailures, replayStarted } from './replay-helpers.js';
 
-const tsx = path.resolve('node_modules/.bin/tsx');
 /** Runs `npm run replay` on these targets: its exit code and output (a failing replay does not throw). */
 async function replay(targets: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string }> {
-  try {
-    const { stdout } = await promisify(execFile)(tsx, ['scripts/replay-histories.ts', ...targets], {
-      maxBuffer: 16 * 1024 * 1024,
-      // The fixtures are unencrypted; the script still needs keys (no process invents its own).
-      env: { ...process.env, CODEC_KEYS: generateCodecKeyEntry('replay-test'), ...env },
-    });
-    return { code: 0, stdout };
-  } catch (error) {
-    const { code, stdout } = error as { code?: number; stdout?: string };
-    return { code: code ?? -1, stdout: stdout ?? String(error) };
-  }
+  const { code, stdout } = await runNodeScript('scripts/replay-histories.ts', targets, {
+    // The fixtures are unencrypted; the script still needs keys (no process invents its own).
+    env: { ...process.env, CODEC_KEYS: generateCodecKeyEntry('replay-test'), ...env },
+  });
+  return { code, stdout };
 }
 
 async function corpus(): Promise<string[]> {

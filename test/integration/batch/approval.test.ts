@@ -1,14 +1,13 @@
 // Four-eyes approval of a batch whose total is above its currency's threshold, on the dev server with the
 // sandbox: nothing is paid while it waits; the submitter may not approve; a second person's approval pays;
 // a rejection or the approval deadline ends it unpaid, every item reported. The CLI commands end to end.
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import { BatchStateError, PayoutsClient, type PayoutRequestInput } from '../../../src/client/index.js';
 import { CodecKeyring, EncryptionCodec, parseCodecKeys } from '../../../src/codec/index.js';
+import { runCommandOrThrow, runNodeScript } from '../../../src/devstack/commands.js';
 import { batchWorkflowId } from '../../../src/workflows/batch-definitions.js';
 import { testServer } from '../helpers.js';
 import { historiesDir } from '../replay-helpers.js';
@@ -231,16 +230,12 @@ test('every batch of this file replays on the current code (RECORD_HISTORIES=1 k
   await mkdir(dir, { recursive: true });
   for (const [index, batchId] of batchIds.entries()) {
     const args = ['workflow', 'show', '-w', batchWorkflowId(batchId), '--address', address, '--namespace', namespace];
-    const { stdout } = await promisify(execFile)(cliPath, [...args, '--output', 'json'], { maxBuffer: 64 << 20 });
+    const { stdout } = await runCommandOrThrow('temporal workflow show', cliPath, [...args, '--output', 'json']);
     const name = `approval-${String(index).padStart(2, '0')}-${batchId.replace(/-[0-9a-f-]+$/, '')}.json`;
     await writeFile(path.join(dir, name), JSON.stringify(await decrypted(JSON.parse(stdout), codec), null, 2));
   }
-  const tsx = path.resolve('node_modules/.bin/tsx');
   // The script's own process: jest's process.env (where the stack set CODEC_KEYS) is passed on explicitly.
-  const { stdout } = await promisify(execFile)(tsx, ['scripts/replay-histories.ts', dir], {
-    maxBuffer: 16 << 20,
-    env: { ...process.env },
-  });
+  const { stdout } = await runNodeScript('scripts/replay-histories.ts', [dir], { env: { ...process.env } });
   expect(stdout).toContain(`replayed ${batchIds.length} histories, 0 failed`);
 });
 

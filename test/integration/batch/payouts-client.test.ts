@@ -1,6 +1,5 @@
 // PayoutsClient for single payouts on the real dev server: idempotent submission, typed errors, the outcome
 // from the awaitOutcome update or, once the workflow has closed, from its result.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import {
   OutcomeTimeoutError,
@@ -10,6 +9,7 @@ import {
   PayoutValidationError,
 } from '../../../src/client/index.js';
 import { CodecKeyring, EncryptionCodec, parseCodecKeys, startCodecServer } from '../../../src/codec/index.js';
+import { runCommandOrThrow } from '../../../src/devstack/commands.js';
 import { createLogger } from '../../../src/logging.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { payoutWorkflowId } from '../../../src/workflows/definitions.js';
@@ -85,14 +85,9 @@ test('the `temporal workflow start` example of docs/CLIENTS.md starts a payout t
   const { address, namespace, cliPath } = testServer();
   const shell = `${command.replace(/^temporal /, `"${cliPath}" `)} --address ${address} --namespace ${namespace}`;
   try {
-    await new Promise<void>((resolve, reject) =>
-      execFile(
-        '/bin/sh',
-        ['-c', shell],
-        { env: { ...process.env, CODEC_SERVER_TOKEN: token } },
-        (error, _stdout, stderr) => (error ? reject(new Error(stderr)) : resolve()),
-      ),
-    );
+    await runCommandOrThrow('the README example', '/bin/sh', ['-c', shell], {
+      env: { ...process.env, CODEC_SERVER_TOKEN: token },
+    });
   } finally {
     await codecServer.close();
   }

@@ -1,8 +1,7 @@
 // The chaos test, small: `npm run chaos` with 200 payouts, as its own processes (its own Temporal dev server on
 // a temporary SQLite file, which it restarts; sandbox, relay, workers killed every ~10 s). It must end with no
 // double payment, no loss and no mismatch (docs/CHAOS.md). The shared test server is not used.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { runNodeScript } from '../../../src/devstack/commands.js';
 
 const payouts = 200;
 const budgetMinutes = 15;
@@ -12,17 +11,10 @@ interface Run {
   output: string;
 }
 
-function runChaos(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('bench/chaos.ts'), ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, output }));
-  });
+async function runChaos(args: string[]): Promise<Run> {
+  // jest isolates process.env: the run gets this process's explicitly.
+  const run = await runNodeScript('bench/chaos.ts', args, { env: { ...process.env } });
+  return { code: run.code, output: run.stdout + run.stderr };
 }
 
 test(

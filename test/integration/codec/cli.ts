@@ -1,16 +1,19 @@
 // The Temporal CLI against the shared dev server, without a codec unless one is named: what anyone with access
 // to the Temporal service (or its database) would read.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { runCommandOrThrow } from '../../../src/devstack/commands.js';
 import { testServer } from '../helpers.js';
 
 export async function temporalCli(args: string[]): Promise<string> {
   const { address, namespace, cliPath } = testServer();
-  const { stdout } = await promisify(execFile)(
-    cliPath,
-    [...args, '--address', address, '--namespace', namespace, '--output', 'json'],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
+  const { stdout } = await runCommandOrThrow('temporal', cliPath, [
+    ...args,
+    '--address',
+    address,
+    '--namespace',
+    namespace,
+    '--output',
+    'json',
+  ]);
   return stdout;
 }
 

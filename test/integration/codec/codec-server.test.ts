@@ -1,13 +1,12 @@
 // The codec server over HTTP, as the Temporal UI (a browser) and the CLI call it: CORS, the bearer token,
 // masking on decode, encode then decode.
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { EncryptionCodec } from '../../../src/codec/encryption-codec.js';
 import { CodecKeyring, generateCodecKeyEntry, parseCodecKeys } from '../../../src/codec/keys.js';
 import { startCodecServer, type CodecServer } from '../../../src/codec/server.js';
 import { payloadsFromJson, payloadsToJson } from '../../../src/codec/wire.js';
+import { runNodeScript } from '../../../src/devstack/commands.js';
 import { freePort } from '../../../src/devstack/ports.js';
 import { createLogger } from '../../../src/logging.js';
 
@@ -131,29 +130,20 @@ test('in development a token may admit scripts while the local UI passes without
 
 test('with PAYOUTS_ENV=production the codec server refuses to start without CODEC_SERVER_TOKEN', async () => {
   const port = await freePort();
-  const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = execFile(
-      path.resolve('node_modules/.bin/tsx'),
-      ['src/codec/main.ts'],
-      {
-        env: {
-          ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'CODEC_SERVER_TOKEN')),
-          PAYOUTS_ENV: 'production',
-          CODEC_KEYS: generateCodecKeyEntry('prod-1'),
-          CODEC_SERVER_PORT: String(port),
-          LOG_LEVEL: 'info',
-        },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) => resolve({ code: error ? (child.exitCode ?? 1) : 0, output: stdout + stderr }),
-    );
+  const run = await runNodeScript('src/codec/main.ts', [], {
+    env: {
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'CODEC_SERVER_TOKEN')),
+      PAYOUTS_ENV: 'production',
+      CODEC_KEYS: generateCodecKeyEntry('prod-1'),
+      CODEC_SERVER_PORT: String(port),
+      LOG_LEVEL: 'info',
+    },
+    timeoutMs: 30_000,
     // Old behaviour: it listens; stop it then, so the test fails on the exit code, not on a timeout.
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening')) child.kill();
-    });
+    stopWhen: (output) => output.includes('listening'),
   });
-  expect(run.output).toContain('CODEC_SERVER_TOKEN: required when PAYOUTS_ENV=production');
-  expect(run.code).toBe(1);
+  expect(run.stdout + run.stderr).toContain('CODEC_SERVER_TOKEN: required when PAYOUTS_ENV=production');
+  expect([run.code, run.signal]).toEqual([1, null]);
 });
 
 test('decode answers readable json/plain with the card masked, the CVV dropped and secrets hidden', async () => {

@@ -1,11 +1,11 @@
 // The image's entry point (deploy/entrypoint.mjs): it runs the chosen service with that service's own
 // arguments, and its health check passes only on a 200 from the service's health route.
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { runCommand } from '../../../src/devstack/commands.js';
 
 interface Run {
   code: number;
@@ -13,12 +13,11 @@ interface Run {
   stderr: string;
 }
 
-function runEntrypoint(file: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [file, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
+async function runEntrypoint(file: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const { code, stdout, stderr } = await runCommand(process.execPath, [file, ...args], {
+    env: { ...process.env, ...env },
   });
+  return { code, stdout, stderr };
 }
 
 const entrypoint = path.resolve('deploy/entrypoint.mjs');

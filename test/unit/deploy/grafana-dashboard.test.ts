@@ -1,16 +1,14 @@
 // The Grafana dashboard of deploy/grafana/: every query parses (promtool, with Grafana's variables filled in)
 // and selects metrics that exist (our registries, our SDK-meter metrics, the Temporal SDK's own), so a typo in
 // a metric name fails here instead of drawing an empty panel; and it covers what ops watch.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { runCommandOrThrow } from '../../../src/devstack/commands.js';
 import { stringify } from 'yaml';
 import { knownSeriesNames, sdkMetrics } from './metric-catalog.js';
 import { metricNamesIn } from './promql.js';
 
-const execFileAsync = promisify(execFile);
 const dashboardFile = 'deploy/grafana/dashboards/payouts.json';
 
 interface Target {
@@ -102,7 +100,7 @@ test('every query parses as PromQL (promtool, as recording rules)', async () => 
   }));
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'payouts-dashboard-')), 'queries.yml');
   writeFileSync(file, stringify({ groups: [{ name: 'dashboard', rules }] }));
-  const { stdout } = await execFileAsync(process.env.PROMTOOL ?? 'promtool', ['check', 'rules', file], {
+  const { stdout } = await runCommandOrThrow('promtool', process.env.PROMTOOL ?? 'promtool', ['check', 'rules', file], {
     env: { ...process.env },
   });
   expect(stdout).toContain(`SUCCESS: ${queries.length} rules found`);

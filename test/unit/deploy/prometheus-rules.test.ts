@@ -2,16 +2,14 @@
 // tests say (promtool test rules), every selector naming a metric our processes or the Temporal SDK expose,
 // and a scrape configuration promtool accepts. promtool comes with Debian's `prometheus` package (.ci/run
 // installs it); PROMTOOL names another binary.
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { runCommand } from '../../../src/devstack/commands.js';
 import { parse } from 'yaml';
 import { knownSeriesNames } from './metric-catalog.js';
 import { metricNamesIn } from './promql.js';
 
-const execFileAsync = promisify(execFile);
 const promtool = process.env.PROMTOOL ?? 'promtool';
 const rulesFile = 'deploy/prometheus/rules/payouts.rules.yml';
 const rulesTests = 'deploy/prometheus/tests/payouts.rules.test.yml';
@@ -30,15 +28,10 @@ const rules = (parse(readFileSync(rulesFile, 'utf8')) as { groups: { rules: Rule
 
 /** promtool's exit code and output; a missing binary fails with a hint instead of a bare ENOENT. */
 async function runPromtool(args: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(promtool, args, { env: { ...process.env }, timeout: 60_000 });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code?: number | string; stdout?: string; stderr?: string };
-    if (failed.code === 'ENOENT')
-      throw new Error(`${promtool} not found: apt-get install prometheus (or set PROMTOOL)`);
-    return { code: Number(failed.code), output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
-  }
+  const result = await runCommand(promtool, args, { env: { ...process.env }, timeoutMs: 60_000 });
+  if (result.stderr.includes('ENOENT'))
+    throw new Error(`${promtool} not found: apt-get install prometheus (or set PROMTOOL)`);
+  return { code: result.code, output: result.stdout + result.stderr };
 }
 
 test('promtool accepts the rules file', async () => {

@@ -2,16 +2,16 @@
 // mTLS between our processes and the Temporal frontend: run here with the machine's openssl, the output checked
 // with `openssl verify`, and a real TLS handshake that admits a client certificate of the CA and refuses a
 // client without one.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { promisify } from 'node:util';
 import { parseConfig } from '../../../src/config.js';
+import { runCommandOrThrow } from '../../../src/devstack/commands.js';
 import { temporalConnectionOptions } from '../../../src/temporal-connection.js';
 
-const run = promisify(execFile);
+const run = (command: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}) =>
+  runCommandOrThrow(command, command, args, { env: options.env ?? process.env });
 let caDir: string;
 let certsDir: string;
 
