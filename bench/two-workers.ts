@@ -21,7 +21,7 @@ import { freePort, portInUse, waitFor } from '../src/devstack/ports.js';
 import { ensureTemporalCli } from '../src/devstack/temporal-cli.js';
 import { payoutRequestSchema } from '../src/domain/payout-request.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../src/workflows/definitions.js';
-import { PayoutWorkflow } from '../src/workflows/payout.js';
+import { PayoutWorkflow } from '../src/workflows/payout/workflow.js';
 import { benchPayout } from './lib/requests.js';
 
 const args = process.argv.slice(2);
