@@ -22,6 +22,7 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
  */
 const workflowDefinitions = [
   '**/workflows/definitions.js',
+  '**/workflows/payout/definitions.js',
   '**/workflows/batch-definitions.js',
   '**/workflows/batch-schemas.js',
   '**/workflows/batch-child-options.js',

@@ -17,7 +17,7 @@ import { parseConfig } from '../src/config.js';
 import { type Stack, startStack } from '../src/devstack/stack.js';
 import { payoutRequestSchema } from '../src/domain/payout-request.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../src/workflows/definitions.js';
-import { PayoutWorkflow } from '../src/workflows/payout.js';
+import { PayoutWorkflow } from '../src/workflows/payout/workflow.js';
 import { benchPayout } from './lib/requests.js';
 
 const args = process.argv.slice(2);

@@ -18,7 +18,7 @@ import type { LedgerEntry } from '../../src/sandbox/ledger.js';
 import { SeededRandom } from '../../src/sandbox/random.js';
 import { type BatchResult, batchWorkflowId } from '../../src/workflows/batch-definitions.js';
 import { payoutStatusQuery, payoutWorkflowId } from '../../src/workflows/definitions.js';
-import type { PayoutTimings } from '../../src/workflows/payout.js';
+import type { PayoutTimings } from '../../src/workflows/payout/workflow.js';
 import { mapLimit } from '../../src/domain/concurrency.js';
 import { chaosItems } from './items.js';
 import { ChaosStack } from './stack.js';

@@ -4,7 +4,7 @@
  */
 import { PayoutsClient } from '../../src/client/payouts-client.js';
 import type { BatchProgress } from '../../src/workflows/batch-definitions.js';
-import type { PayoutTimings } from '../../src/workflows/payout.js';
+import type { PayoutTimings } from '../../src/workflows/payout/workflow.js';
 import { cpuDelta, type HistorySurvey, surveyBatch } from './histories.js';
 import { note, sleep } from './report.js';
 import { benchPayout, runPrefix } from './requests.js';

@@ -5,7 +5,7 @@
 import { executeChild } from '@temporalio/workflow';
 import type { PayoutRequest } from '../../src/domain/payout-request.js';
 import { payoutWorkflowId } from '../../src/workflows/definitions.js';
-import { PayoutWorkflow, type PayoutTimings } from '../../src/workflows/payout.js';
+import { PayoutWorkflow, type PayoutTimings } from '../../src/workflows/payout/workflow.js';
 
 export * from '../../src/workflows/index.js';
 

@@ -1,13 +1,16 @@
 /**
- * Activities that bind a card at RBKmoney (DestinationWorkflow), and the one a payout uses to join the
- * binding of its card: update-with-start on `destination-<externalID>`, so concurrent payouts to one card
- * share one binding and a later payout finds the finished one.
+ * Activities that bind a card at a provider that pays to bound cards (the `cardBinding` capability of its
+ * PayoutProvider; DestinationWorkflow), and the one a payout uses to join the binding of its card:
+ * update-with-start on `destination-<externalID>`, so concurrent payouts to one card share one binding and a
+ * later payout finds the finished one.
  */
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { maskPan } from '../domain/card.js';
-import type { PanCard } from '../domain/payout-request.js';
-import type { DestinationInfo } from '../providers/rbkmoney/index.js';
-import { type ProviderRegistry, rbkmoneyProvider } from '../providers/registry.js';
+import type { PanCard, ProviderName } from '../domain/payout-request.js';
+import { providerCapabilities } from '../domain/provider-capabilities.js';
+import type { BoundCard, CardBinding } from '../providers/contract.js';
+import { SystemicProviderError } from '../providers/errors.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import { type BindingState, destinationWorkflowId, registerBindingWaiterUpdate } from '../workflows/definitions.js';
 import { measuredProviderCall } from '../metrics/provider-calls.js';
 import { classified } from './failures.js';
@@ -30,24 +33,45 @@ export interface CardBindingRequest {
   payoutWorkflowId: string;
   card: PanCard;
   currency: string;
+  /** The payout's provider; requests recorded before it was sent bind at the one provider that binds cards. */
+  provider?: ProviderName;
+}
+
+/**
+ * The provider that binds cards when a call names none: DestinationWorkflow's calls carry no provider, and
+ * exactly one provider declares the capability.
+ */
+function soleCardBindingProvider(): ProviderName {
+  const names = (Object.keys(providerCapabilities) as ProviderName[]).filter(
+    (name) => providerCapabilities[name].cardBinding,
+  );
+  if (names.length !== 1) throw new Error(`card binding needs a provider name: ${names.length} providers bind cards`);
+  return names[0] as ProviderName;
+}
+
+function cardBindingAt(providers: ProviderRegistry, name: ProviderName): CardBinding {
+  const binding = providers.get(name).cardBinding;
+  if (!binding) throw new SystemicProviderError(name, `${name} does not bind cards`);
+  return binding;
 }
 
 export function createCardBindingActivities({ providers, client, taskQueue }: CardBindingDeps) {
+  const bindingProvider = soleCardBindingProvider();
   return {
-    /** The card goes to payres and nowhere else; only the token comes back. */
+    /** The card goes to the provider's card vault and nowhere else; only the token comes back. */
     async tokenizeCard(card: PanCard): Promise<{ token: string }> {
       return classified(async () => {
-        const tokenized = await measuredProviderCall('rbkmoney', 'tokenize_card', () =>
-          rbkmoneyProvider(providers).tokenizeCard(card),
+        const tokenized = await measuredProviderCall(bindingProvider, 'tokenize_card', () =>
+          cardBindingAt(providers, bindingProvider).tokenizeCard(card),
         );
         return { token: tokenized.token };
       });
     },
 
-    async ensureDestination(input: EnsureDestinationRequest): Promise<DestinationInfo> {
+    async ensureDestination(input: EnsureDestinationRequest): Promise<BoundCard> {
       return classified(() =>
-        measuredProviderCall('rbkmoney', 'ensure_destination', () =>
-          rbkmoneyProvider(providers).ensureDestination({
+        measuredProviderCall(bindingProvider, 'ensure_destination', () =>
+          cardBindingAt(providers, bindingProvider).ensureDestination({
             token: input.token,
             externalID: input.externalID,
             currency: input.currency,
@@ -58,23 +82,31 @@ export function createCardBindingActivities({ providers, client, taskQueue }: Ca
       );
     },
 
-    async getDestination(id: string): Promise<DestinationInfo | undefined> {
+    async getDestination(id: string): Promise<BoundCard | undefined> {
       return classified(() =>
-        measuredProviderCall('rbkmoney', 'get_destination', () => rbkmoneyProvider(providers).getDestination(id)),
+        measuredProviderCall(bindingProvider, 'get_destination', () =>
+          cardBindingAt(providers, bindingProvider).getDestination(id),
+        ),
       );
     },
 
     /** Starts the card's binding or joins the running one; the answer says whether it has already ended. */
-    async requestCardBinding({ payoutWorkflowId, card, currency }: CardBindingRequest): Promise<BindingState> {
+    async requestCardBinding({
+      payoutWorkflowId,
+      card,
+      currency,
+      provider,
+    }: CardBindingRequest): Promise<BindingState> {
       return classified(async () => {
         if (!client) throw new Error('no Temporal client was given to the card-binding activities');
-        const externalID = rbkmoneyProvider(providers).destinationExternalId(card, currency);
+        const name = provider ?? bindingProvider;
+        const externalID = cardBindingAt(providers, name).destinationExternalId(card, currency);
         const startWorkflowOperation = new WithStartWorkflowOperation('DestinationWorkflow', {
           workflowId: destinationWorkflowId(externalID),
           taskQueue,
           args: [{ card, currency, externalID }],
           workflowIdConflictPolicy: 'USE_EXISTING',
-          staticSummary: `binding ${maskPan(card.pan)} (${currency}) at rbkmoney`,
+          staticSummary: `binding ${maskPan(card.pan)} (${currency}) at ${name}`,
         });
         return client.workflow.executeUpdateWithStart(registerBindingWaiterUpdate, {
           args: [payoutWorkflowId],

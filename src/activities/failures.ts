@@ -1,27 +1,35 @@
 /**
- * The one place where provider errors become Temporal failures. Workflows and retry policies refer to
- * the failure types below, never to provider specifics.
+ * The one place where provider errors become Temporal failures. The failure's class travels as data, in its
+ * details (ProviderFailureDetails.failureClass); its type name is what retry policies match on.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { failureTypes } from '../workflows/definitions.js';
+import {
+  failureTypes,
+  isRetryableFailureClass,
+  type ProviderFailureClass,
+  type ProviderFailureDetails,
+} from '../workflows/definitions.js';
 import { scrubCardNumbers } from '../domain/card.js';
 import {
   IdempotencyConflictError,
   PayoutDeclinedError,
   InvalidPayoutRequestError,
   ProviderError,
-  SystemicProviderError,
   TransientProviderError,
   UnclassifiedProviderError,
 } from '../providers/errors.js';
 
 export { failureTypes, nonRetryableFailureTypes } from '../workflows/definitions.js';
+export type { ProviderFailureClass, ProviderFailureDetails } from '../workflows/definitions.js';
 
-/** Details carried by every provider failure, readable by the workflow. */
-export interface ProviderFailureDetails {
-  provider: string;
-  code?: string;
-  errorClass: string;
+/** The class of a provider error; anything the provider could not name is systemic (ours to fix, not the card's). */
+function failureClassOfError(error: ProviderError): ProviderFailureClass {
+  if (error instanceof TransientProviderError) return 'transient';
+  if (error instanceof PayoutDeclinedError) return 'declined';
+  if (error instanceof IdempotencyConflictError) return 'idempotency_conflict';
+  if (error instanceof UnclassifiedProviderError) return 'unclassified';
+  if (error instanceof InvalidPayoutRequestError) return 'invalid_request';
+  return 'systemic';
 }
 
 export function toApplicationFailure(error: unknown): ApplicationFailure {
@@ -31,30 +39,20 @@ export function toApplicationFailure(error: unknown): ApplicationFailure {
     const message = scrubCardNumbers(error instanceof Error ? error.message : String(error));
     return ApplicationFailure.create({ message, type: 'UnexpectedActivityError', nonRetryable: false });
   }
-  const details: ProviderFailureDetails = { provider: error.provider, code: error.code, errorClass: error.errorClass };
-  const message = scrubCardNumbers(error.message);
-  if (error instanceof TransientProviderError) {
-    return ApplicationFailure.create({
-      message,
-      type: failureTypes.transient,
-      nonRetryable: false,
-      details: [details],
-      nextRetryDelay: error.retryAfterMs,
-    });
-  }
-  const type =
-    error instanceof PayoutDeclinedError
-      ? failureTypes.declined
-      : error instanceof IdempotencyConflictError
-        ? failureTypes.idempotencyConflict
-        : error instanceof UnclassifiedProviderError
-          ? failureTypes.unclassified
-          : error instanceof InvalidPayoutRequestError
-            ? failureTypes.invalidRequest
-            : error instanceof SystemicProviderError
-              ? failureTypes.systemic
-              : failureTypes.systemic;
-  return ApplicationFailure.create({ message, type, nonRetryable: true, details: [details] });
+  const failureClass = failureClassOfError(error);
+  const details: ProviderFailureDetails = {
+    provider: error.provider,
+    code: error.code,
+    errorClass: error.errorClass,
+    failureClass,
+  };
+  return ApplicationFailure.create({
+    message: scrubCardNumbers(error.message),
+    type: failureTypes[failureClass],
+    nonRetryable: !isRetryableFailureClass(failureClass),
+    details: [details],
+    ...(error instanceof TransientProviderError ? { nextRetryDelay: error.retryAfterMs } : {}),
+  });
 }
 
 /** Wraps an activity so every error it throws leaves it classified. */

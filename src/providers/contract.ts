@@ -3,7 +3,7 @@
  * nothing provider-specific. Providers never import Temporal: they throw the errors in ./errors.ts, and
  * src/activities turns those into Temporal failures in one place.
  */
-import type { PayoutRequest, ProviderName } from '../domain/payout-request.js';
+import type { PanCard, PayoutRequest, ProviderName } from '../domain/payout-request.js';
 import type {
   BindingEvent,
   ProviderEvent,
@@ -68,6 +68,32 @@ export interface PayoutProvider {
    * with what it still has to pay before it starts and on resume.
    */
   availableBalance?(currency: string): Promise<AccountBalance>;
+  /**
+   * Declared by providers that pay to a card bound beforehand (RBKmoney's destinations), as
+   * domain/provider-capabilities.ts says; the card-binding activities use it, whichever provider it is.
+   */
+  readonly cardBinding?: CardBinding;
+}
+
+/** A card bound at the provider (a destination), named by a keyed externalID, never by the card number. */
+export interface BoundCard {
+  id: string;
+  externalID?: string;
+  /** The provider's own status word, for people. */
+  status: string;
+  /** Ready to be paid to. */
+  usable: boolean;
+}
+
+/** Binding a card once per identity and currency; payouts then name the bound card. */
+export interface CardBinding {
+  /** Sends the card to the provider's card vault; only a short-lived token comes back. */
+  tokenizeCard(card: PanCard): Promise<{ token: string }>;
+  /** The bound card named by externalID, created from the token when there is none yet. */
+  ensureDestination(input: { token: string; externalID: string; currency: string; name: string }): Promise<BoundCard>;
+  getDestination(id: string): Promise<BoundCard | undefined>;
+  /** The externalID of this card's binding in a currency: a keyed fingerprint, so it names the card safely. */
+  destinationExternalId(card: PanCard, currency: string): string;
 }
 
 export interface AccountBalance {

@@ -8,7 +8,7 @@ import type { ProviderName } from '../domain/payout-request.js';
 import type { PayoutProvider } from './contract.js';
 import { SystemicProviderError } from './errors.js';
 import { createEcommpayProvider } from './ecommpay/index.js';
-import { createRbkmoneyProvider, type RbkmoneyProvider } from './rbkmoney/index.js';
+import { createRbkmoneyProvider } from './rbkmoney/index.js';
 
 export interface ProviderRegistry {
   get(name: ProviderName): PayoutProvider;
@@ -53,11 +53,4 @@ export function providersFromConfig(cfg: Config, logger?: Logger): ProviderRegis
 
 function rbkmoneyProviderSettings({ webhookPublicKeys, ...rest }: RbkmoneySettings) {
   return { ...rest, ...(webhookPublicKeys ? { webhookPublicKey: webhookPublicKeys } : {}) };
-}
-
-/** The RBKmoney provider with its card-binding calls. */
-export function rbkmoneyProvider(providers: ProviderRegistry): RbkmoneyProvider {
-  const provider = providers.get('rbkmoney');
-  if (!('tokenizeCard' in provider)) throw new SystemicProviderError('rbkmoney', 'not the RBKmoney provider');
-  return provider as RbkmoneyProvider;
 }

@@ -93,7 +93,7 @@ import {
   payoutWorkflowId,
 } from './definitions.js';
 import { payoutSummary } from '../domain/payout-summary.js';
-import { PayoutWorkflow } from './payout.js';
+import { PayoutWorkflow } from './payout/workflow.js';
 import { batchFinishedNotification } from '../notifications/events.js';
 import { handOverNotification } from './notification.js';
 

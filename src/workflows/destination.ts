@@ -28,7 +28,7 @@ import {
   nonRetryableFailureTypes,
   registerBindingWaiterUpdate,
 } from './definitions.js';
-import { formatDuration, nextPollDelay } from './payout-decisions.js';
+import { formatDuration, nextPollDelay } from './payout/decisions.js';
 
 export interface BindingTimings {
   firstPollAfterMs: number;

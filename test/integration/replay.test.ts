@@ -78,9 +78,10 @@ test('the recorded corpus replays without non-determinism, and holds every workf
 });
 
 test('every patched() in the workflows has a recorded history that took its new branch', async () => {
-  const sources = await Promise.all(
-    (await readdir(path.resolve('src/workflows'))).map((name) => readFile(path.resolve('src/workflows', name), 'utf8')),
+  const files = (await readdir(path.resolve('src/workflows'), { recursive: true })).filter((name) =>
+    name.endsWith('.ts'),
   );
+  const sources = await Promise.all(files.map((name) => readFile(path.resolve('src/workflows', name), 'utf8')));
   const patches = new Set(sources.flatMap((source) => [...source.matchAll(/patched\('([^']+)'\)/g)].map((m) => m[1])));
   expect(patches.size).toBeGreaterThanOrEqual(5);
   const recorded = new Set((await Promise.all((await corpus()).map(patchIdsOf))).flat());
@@ -90,16 +91,16 @@ test('every patched() in the workflows has a recorded history that took its new 
 test('a payout history replayed on a copy of PayoutWorkflow with one command moved fails with a non-determinism error', async () => {
   // The copy sets the `submitting` status (a search-attribute upsert) after scheduling submitPayout instead
   // of before: the kind of reordering a careless refactor makes.
-  const source = await readFile(path.resolve('src/workflows/payout.ts'), 'utf8');
-  const moved = "    setStatus('submitting', payoutSummary(request));\n";
+  const source = await readFile(path.resolve('src/workflows/payout/workflow.ts'), 'utf8');
+  const moved = "  setStatus(state, 'submitting', payoutSummary(request));\n";
   expect(source).toContain(moved);
   const reordered = source
     .replace(moved, '')
-    .replace('    const submittedAt = Date.now();\n', `${moved}    const submittedAt = Date.now();\n`)
+    .replace('  const submittedAt = Date.now();\n', `${moved}  const submittedAt = Date.now();\n`)
     // Absolute imports: the copy lives outside src/ (in the git-ignored .data/, where the bundler still finds packages).
     .replace(
       /from '(\.{1,2}\/[^']+)'/g,
-      (_all, specifier: string) => `from '${path.resolve('src/workflows', specifier)}'`,
+      (_all, specifier: string) => `from '${path.resolve('src/workflows/payout', specifier)}'`,
     );
   expect(reordered).not.toBe(source);
   const dir = path.resolve('.data/replay-reordered');

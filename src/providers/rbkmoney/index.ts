@@ -8,6 +8,7 @@ import type { PanCard, PayoutRequest } from '../../domain/payout-request.js';
 import type {
   AccountBalance,
   CallbackResult,
+  CardBinding,
   PayoutProvider,
   ProviderStatus,
   StatusLookup,
@@ -88,6 +89,8 @@ export interface RbkmoneyProvider extends PayoutProvider {
   /** The destination externalID of this card for the configured identity and a currency. */
   destinationExternalId(card: PanCard, currency: string): string;
   availableBalance(currency: string): Promise<AccountBalance>;
+  /** The capability a payout's card binding uses: the calls above. */
+  readonly cardBinding: CardBinding;
 }
 
 function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -236,6 +239,10 @@ export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): Rbkmon
       }),
 
     getDestination: (id) => getDestination(client, id),
+
+    get cardBinding(): CardBinding {
+      return this;
+    },
 
     /** The wallet's `available` (own minus what pending withdrawals hold); the wallet has one currency. */
     async availableBalance(_currency: string): Promise<AccountBalance> {

@@ -11,7 +11,7 @@ import { generateCodecKeyEntry } from '../../../src/codec/keys.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { batchWorkflowId, type BatchProgress } from '../../../src/workflows/batch-definitions.js';
 import { payoutFinishedSignal } from '../../../src/workflows/definitions.js';
-import type { PayoutTimings } from '../../../src/workflows/payout.js';
+import type { PayoutTimings } from '../../../src/workflows/payout/workflow.js';
 import {
   ecommpayPayout,
   startPayoutStack,

@@ -11,7 +11,7 @@ import {
   providerEventSignal,
   settlePayoutUpdate,
 } from '../../../src/workflows/definitions.js';
-import type { PayoutTimings } from '../../../src/workflows/payout.js';
+import type { PayoutTimings } from '../../../src/workflows/payout/workflow.js';
 import { replayStarted } from '../replay-helpers.js';
 import { ecommpayPayout, type PayoutStack, startPayoutStack, testTimings, waitFor } from '../payout/stack.js';
 import { parseReport, progressUntil, uniqueId } from './batch-stack.js';

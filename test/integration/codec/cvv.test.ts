@@ -8,7 +8,7 @@ import { CodecKeyring, generateCodecKeyEntry, parseCodecKeys } from '../../../sr
 import type { PayoutRequest, PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { payoutWorkflowId } from '../../../src/workflows/definitions.js';
-import { PayoutWorkflow } from '../../../src/workflows/payout.js';
+import { PayoutWorkflow } from '../../../src/workflows/payout/workflow.js';
 import {
   awaitOutcomeUpdate,
   ecommpayPayout,

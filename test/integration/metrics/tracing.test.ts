@@ -10,7 +10,7 @@ import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { startTracing, type Tracing } from '../../../src/tracing/index.js';
 import { createPayoutsWorker } from '../../../src/worker/worker.js';
 import { payoutWorkflowId } from '../../../src/workflows/definitions.js';
-import { PayoutWorkflow } from '../../../src/workflows/payout.js';
+import { PayoutWorkflow } from '../../../src/workflows/payout/workflow.js';
 import { ecommpayItem } from '../batch/batch-stack.js';
 import { testServer } from '../helpers.js';
 import { sandboxProjectId, sandboxSecret, startPayoutStack, testTimings, type PayoutStack } from '../payout/stack.js';

@@ -14,7 +14,7 @@ import {
   payoutWorkflowId,
   providerEventSignal,
 } from '../../../src/workflows/definitions.js';
-import { PayoutWorkflow } from '../../../src/workflows/payout.js';
+import { PayoutWorkflow } from '../../../src/workflows/payout/workflow.js';
 import {
   awaitOutcomeUpdate,
   ecommpayPayout,

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
-import type { PayoutTimings } from '../../../src/workflows/payout.js';
+import type { PayoutTimings } from '../../../src/workflows/payout/workflow.js';
 import { awaitOutcomeUpdate, type PayoutHandle, type PayoutStack, waitFor } from '../payout/stack.js';
 
 /** Unknown after 3 s; then open for reconciliation far longer than the test. */

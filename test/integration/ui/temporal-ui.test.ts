@@ -18,7 +18,7 @@ import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { payoutSearchAttributePairs } from '../../../src/workflows/batch-child-options.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../../../src/workflows/definitions.js';
 import { payoutSummary } from '../../../src/domain/payout-summary.js';
-import { PayoutWorkflow } from '../../../src/workflows/payout.js';
+import { PayoutWorkflow } from '../../../src/workflows/payout/workflow.js';
 import { testServer } from '../helpers.js';
 import { ecommpayPayout, startPayoutStack, testTimings, type PayoutStack } from '../payout/stack.js';
 

@@ -1,28 +1,28 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { failureTypes, toApplicationFailure } from '../../../src/activities/failures.js';
+import { failureTypes, nonRetryableFailureTypes, toApplicationFailure } from '../../../src/activities/failures.js';
 import {
   IdempotencyConflictError,
   InvalidPayoutRequestError,
   PayoutDeclinedError,
   SystemicProviderError,
   TransientProviderError,
+  UnclassifiedProviderError,
 } from '../../../src/providers/errors.js';
 
 test.each([
-  [new TransientProviderError('ecommpay', 'HTTP 503'), failureTypes.transient, false],
-  [new PayoutDeclinedError('ecommpay', 'Card country is forbidden', '3105'), failureTypes.declined, true],
-  [new InvalidPayoutRequestError('ecommpay', 'Required field not provided', '2004'), failureTypes.invalidRequest, true],
-  [new SystemicProviderError('rbkmoney', 'unauthorized'), failureTypes.systemic, true],
-  [
-    new IdempotencyConflictError('rbkmoney', 'externalID reused with other params'),
-    failureTypes.idempotencyConflict,
-    true,
-  ],
-])('%s becomes %s (nonRetryable=%s)', (error, type, nonRetryable) => {
+  [new TransientProviderError('ecommpay', 'HTTP 503'), 'transient', false],
+  [new PayoutDeclinedError('ecommpay', 'Card country is forbidden', '3105'), 'declined', true],
+  [new InvalidPayoutRequestError('ecommpay', 'Required field not provided', '2004'), 'invalid_request', true],
+  [new SystemicProviderError('rbkmoney', 'unauthorized'), 'systemic', true],
+  [new IdempotencyConflictError('rbkmoney', 'externalID reused with other params'), 'idempotency_conflict', true],
+  [new UnclassifiedProviderError('ecommpay', 'code 9999 is not in the table', '9999'), 'unclassified', true],
+] as const)('%s carries its class %s in the details (nonRetryable=%s)', (error, failureClass, nonRetryable) => {
   const failure = toApplicationFailure(error);
-  expect(failure.type).toBe(type);
+  expect(failure.details?.[0]).toMatchObject({ provider: error.provider, errorClass: error.errorClass, failureClass });
+  expect(failure.type).toBe(failureTypes[failureClass]);
   expect(failure.nonRetryable).toBe(nonRetryable);
-  expect(failure.details?.[0]).toMatchObject({ provider: error.provider, errorClass: error.errorClass });
+  // Retry policies and the failure itself agree: both come from one declaration.
+  expect(nonRetryableFailureTypes.includes(failure.type!)).toBe(nonRetryable);
 });
 
 test('a rate limit carries the provider-suggested delay to the retry', () => {

@@ -19,18 +19,26 @@ const restricted = '@typescript-eslint/no-restricted-imports';
 const broken: Array<[string, string, string]> = [
   [
     'workflows import no providers',
-    'src/workflows/settlement.ts',
-    "import type { PayoutProvider } from '../providers/contract.js';",
+    'src/workflows/payout/settlement.ts',
+    "import type { PayoutProvider } from '../../providers/contract.js';",
   ],
-  ['workflows import no config', 'src/workflows/settlement.ts', "import { config } from '../config.js';"],
-  ['workflows import no logging', 'src/workflows/settlement.ts', "import { createLogger } from '../logging.js';"],
+  ['workflows import no config', 'src/workflows/payout/settlement.ts', "import { config } from '../../config.js';"],
+  [
+    'workflows import no logging',
+    'src/workflows/payout/settlement.ts',
+    "import { createLogger } from '../../logging.js';",
+  ],
   [
     'workflows import no client',
-    'src/workflows/settlement.ts',
-    "import { PayoutsClient } from '../client/payouts-client.js';",
+    'src/workflows/payout/settlement.ts',
+    "import { PayoutsClient } from '../../client/payouts-client.js';",
   ],
-  ['workflows import no cli', 'src/workflows/settlement.ts', "import { exitCodes } from '../cli/context.js';"],
-  ['workflows do no I/O', 'src/workflows/settlement.ts', "import { readFileSync } from 'node:fs';"],
+  [
+    'workflows import no cli',
+    'src/workflows/payout/settlement.ts',
+    "import { exitCodes } from '../../cli/context.js';",
+  ],
+  ['workflows do no I/O', 'src/workflows/payout/settlement.ts', "import { readFileSync } from 'node:fs';"],
   ['providers import no Temporal', 'src/providers/http.ts', "import { Context } from '@temporalio/activity';"],
   [
     'client imports no providers',
@@ -41,7 +49,7 @@ const broken: Array<[string, string, string]> = [
   [
     'client imports no workflow implementation',
     'src/client/validation.ts',
-    "import { PayoutWorkflow } from '../workflows/payout.js';",
+    "import { PayoutWorkflow } from '../workflows/payout/workflow.js';",
   ],
   [
     'activities import no client',
@@ -52,7 +60,7 @@ const broken: Array<[string, string, string]> = [
   [
     'activities import no workflow implementation',
     'src/activities/batch.ts',
-    "import { describe } from '../workflows/payout-decisions.js';",
+    "import { describe } from '../workflows/payout/decisions.js';",
   ],
   [
     'metrics import no client',
@@ -86,8 +94,8 @@ test('an import cycle is an error', async () => {
 const allowed: Array<[string, string, string]> = [
   [
     'workflows import domain',
-    'src/workflows/settlement.ts',
-    "import type { ProviderStatus } from '../domain/provider-messages.js';",
+    'src/workflows/payout/settlement.ts',
+    "import type { ProviderStatus } from '../../domain/provider-messages.js';",
   ],
   [
     'client imports workflow definitions',

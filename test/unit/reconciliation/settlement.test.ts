@@ -1,5 +1,5 @@
 import { reviewVisibilityQuery } from '../../../src/activities/reconciliation.js';
-import { decideSettlement } from '../../../src/workflows/settlement.js';
+import { decideSettlement } from '../../../src/workflows/payout/settlement.js';
 
 test('a definite answer settles an outcome that was unknown', () => {
   expect(decideSettlement('outcome_unknown', { state: 'succeeded' })).toEqual({ kind: 'settled', status: 'succeeded' });

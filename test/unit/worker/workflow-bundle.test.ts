@@ -12,7 +12,7 @@ test('the workflow bundle holds none of zod and no schema module', async () => {
     logger: new DefaultLogger('WARN'),
   });
   const modules = [...code.matchAll(/^\/\*\*\*\/ "\.\/([^"]+)"/gm)].map((match) => match[1] ?? '');
-  expect(modules).toContain('src/workflows/payout.ts');
+  expect(modules).toContain('src/workflows/payout/workflow.ts');
   expect(modules.filter((module) => module.startsWith('node_modules/zod/'))).toEqual([]);
   expect(modules).not.toContain('src/domain/payout-request.ts');
   expect(modules).not.toContain('src/workflows/batch-schemas.ts');

@@ -5,7 +5,7 @@ import {
   decideOpen,
   describe as describeStatus,
   nextPollDelay,
-} from '../../../src/workflows/payout-decisions.js';
+} from '../../../src/workflows/payout/decisions.js';
 
 const sent = { amount: 150_000, currency: 'RUB' };
 

@@ -5,9 +5,9 @@
  * whatever the provider says now, since its answer disagrees with something we recorded. Nothing here ever
  * sends the payout again.
  */
-import type { ProviderStatus } from '../domain/provider-messages.js';
+import type { ProviderStatus } from '../../domain/provider-messages.js';
 import type { PayoutView } from './definitions.js';
-import { amountMismatch, type Sent } from './payout-decisions.js';
+import { amountMismatch, type Sent } from './decisions.js';
 
 export type SettlementDecision =
   | { kind: 'settled'; status: 'succeeded' }

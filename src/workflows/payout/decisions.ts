@@ -2,8 +2,8 @@
  * The pure part of a payout's life: what a provider status (from a callback or a poll) does to a payout.
  * No Temporal API here, so the rules are unit-tested directly and the workflow stays small.
  */
-import type { PayoutStatus, TerminalStatus } from '../domain/payout-outcome.js';
-import type { DeclineClass, ProviderStatus, ReportedPayout } from '../domain/provider-messages.js';
+import type { PayoutStatus, TerminalStatus } from '../../domain/payout-outcome.js';
+import type { DeclineClass, ProviderStatus, ReportedPayout } from '../../domain/provider-messages.js';
 
 type DeclineFailureClass = Exclude<DeclineClass, 'unclassified'>;
 import type { RecordedEvent } from './definitions.js';

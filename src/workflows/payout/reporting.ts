@@ -1,0 +1,123 @@
+/**
+ * How a payout tells the world where it stands: its status (query, search attribute, UI details), its
+ * outcome, the parent batch (outcome, then revisions, in order) and the merchant (each new terminal status once).
+ */
+import {
+  ActivityFailure,
+  CancellationScope,
+  getExternalWorkflowHandle,
+  log,
+  patched,
+  setCurrentDetails,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { FailureClass, PayoutOutcome, PayoutStatus, TerminalStatus } from '../../domain/payout-outcome.js';
+import { payoutSummary } from '../../domain/payout-summary.js';
+import { countPayoutOutcome } from '../../metrics/workflow-metrics.js';
+import { payoutNotification } from '../../notifications/events.js';
+import { payoutStatusSearchAttribute } from '../definitions.js';
+import { deliverInBackground } from '../notification.js';
+import { payoutFinishedSignal, payoutRevisedSignal, type RecordedEvent } from './definitions.js';
+import { applicationFailure } from './failures.js';
+import { type OutcomeFields, outcomeOf, type PayoutState, recordEvent } from './state.js';
+
+export function setStatus(state: PayoutState, status: PayoutStatus, details: string): void {
+  state.view.status = status;
+  upsertSearchAttributes([{ key: payoutStatusSearchAttribute, value: status }]);
+  setCurrentDetails(`**${status}**: ${details}`);
+}
+
+export function record(state: PayoutState, event: Omit<RecordedEvent, 'receivedAt'>): void {
+  recordEvent(state, event, new Date().toISOString());
+}
+
+/** Tells the merchant's backend about each new terminal status, once; runs beside the workflow, never before it. */
+export function notifyMerchant(state: PayoutState, outcome: PayoutOutcome, settledBy?: string): void {
+  if (!state.merchantNotifications || !patched('merchant-notifications')) return;
+  const notification = payoutNotification(outcome, {
+    occurredAt: new Date().toISOString(),
+    ...(state.request.batchId ? { batchId: state.request.batchId } : {}),
+    ...(settledBy ? { settledBy } : {}),
+  });
+  if (state.notified.has(notification.id)) return;
+  state.notified.add(notification.id);
+  state.notifications.push(deliverInBackground(notification));
+}
+
+export function finish(state: PayoutState, status: TerminalStatus, fields: OutcomeFields = {}): PayoutOutcome {
+  const outcome = outcomeOf(state, status, fields, new Date().toISOString());
+  state.view.outcome = outcome;
+  countPayoutOutcome(outcome);
+  setStatus(state, status, fields.message ?? fields.code ?? payoutSummary(state.request));
+  // A batch learns each outcome from its children by signal, so it never waits for their late-event window.
+  const parent = workflowInfo().parent;
+  if (parent) {
+    // No run id: after continue-as-new the batch's current run must get it. Not cancellable: a payout
+    // cancelled from the UI still tells its batch.
+    state.parentNotified = CancellationScope.nonCancellable(() =>
+      getExternalWorkflowHandle(parent.workflowId).signal(payoutFinishedSignal, outcome),
+    )
+      // The batch may have been closed by an operator; the payout's own outcome stands regardless.
+      .catch((error: unknown) => log.warn('could not notify the parent batch', { error: String(error) }));
+    state.reportedToBatch = status;
+  }
+  notifyMerchant(state, outcome);
+  return outcome;
+}
+
+/**
+ * Tells the batch that a finished outcome changed (settled, or contradicted into review), after its earlier
+ * signals: the batch moves the item between its counts and replaces the report row. A batch that has closed
+ * refuses the signal; the item's page then keeps the row and the change to the batch's totals.
+ */
+export function reviseBatch(state: PayoutState, outcome: PayoutOutcome): void {
+  const parent = workflowInfo().parent;
+  const { batchItem } = state.input;
+  const reported = state.reportedToBatch;
+  if (!parent || !batchItem || reported === undefined || reported === outcome.status) return;
+  if (!patched('revisions-reach-batch')) return;
+  const revision = { seq: batchItem.seq, previous: reported, outcome };
+  state.reportedToBatch = outcome.status;
+  const earlier = state.parentNotified ?? Promise.resolve();
+  state.parentNotified = earlier.then(() =>
+    CancellationScope.nonCancellable(() =>
+      getExternalWorkflowHandle(parent.workflowId)
+        .signal(payoutRevisedSignal, revision)
+        .catch(() => getExternalWorkflowHandle(batchItem.pageWorkflowId).signal(payoutRevisedSignal, revision))
+        .catch((error: unknown) => log.warn('could not revise the batch', { error: String(error) })),
+    ),
+  );
+}
+
+/** An error no rule classifies ends the payout in review, naming the step and the error, before anything was sent. */
+export function unclassifiedFailure(state: PayoutState, error: unknown, step: string): PayoutOutcome {
+  const failure = applicationFailure(error);
+  const cause = error instanceof ActivityFailure && error.cause ? error.cause.message : undefined;
+  const detail = failure?.message ?? cause ?? (error instanceof Error ? error.message : String(error));
+  return finish(state, 'needs_review', { message: `${step} failed and nothing was sent: ${detail}` });
+}
+
+/**
+ * A decline's class from the provider's code table: 3028 or account_limit_exceeded is our balance (systemic,
+ * counted by a batch's breaker), not the card. Histories from before the table reached callbacks said declined.
+ */
+export function declineClass(failureClass: FailureClass | undefined): FailureClass {
+  return failureClass && failureClass !== 'declined' && patched('classify-decline-codes') ? failureClass : 'declined';
+}
+
+/** Sends a finished payout to review: its outcome stays readable, the reason says what contradicts it. */
+export function review(state: PayoutState, reason: string): void {
+  const { view } = state;
+  view.reviewReason = reason;
+  view.reviewKind = 'contradiction';
+  if (view.outcome) {
+    if (view.outcome.status !== 'needs_review') countPayoutOutcome({ ...view.outcome, status: 'needs_review' });
+    view.outcome = { ...view.outcome, status: 'needs_review', message: reason };
+    setStatus(state, 'needs_review', reason);
+    notifyMerchant(state, view.outcome);
+    reviseBatch(state, view.outcome);
+  } else {
+    finish(state, 'needs_review', { message: reason });
+  }
+}

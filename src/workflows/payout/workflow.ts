@@ -1,0 +1,176 @@
+/**
+ * PayoutWorkflow (id `payout-<payoutId>`): one durable process per payout, ending in exactly one terminal
+ * state. Validate, submit once (an idempotency key makes every retry safe), then learn the outcome from
+ * callbacks or, when none come, from status polls on a durable timer. After the outcome the workflow stays
+ * open for a while so late callbacks are recorded, and a contradicting one sends the payout to review.
+ */
+import {
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  patched,
+  setCurrentDetails,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { PayoutOutcome } from '../../domain/payout-outcome.js';
+import { payoutSummary } from '../../domain/payout-summary.js';
+import type { SubmitResult } from '../../domain/provider-messages.js';
+import {
+  batchIdSearchAttribute,
+  payoutAmountSearchAttribute,
+  payoutCurrencySearchAttribute,
+  payoutProviderSearchAttribute,
+  payoutStatusSearchAttribute,
+} from '../definitions.js';
+import { preparation, submission } from './activities.js';
+import { bindCard, needsCardBinding, type PreparedPayout } from './binding.js';
+import type { PayoutWorkflowInput } from './definitions.js';
+import { applicationFailure, failureClassOf, isDefiniteFailure, providerCode } from './failures.js';
+import { registerPayoutHandlers } from './handlers.js';
+import { closeAfterLateWindow, learnOutcome, poll } from './outcome.js';
+import { finish, review, setStatus, unclassifiedFailure } from './reporting.js';
+import { initialPayoutState, type PayoutState } from './state.js';
+
+/** Starters and tests name the input from here too; its home is definitions.ts. */
+export type { PayoutTimings, PayoutWorkflowInput } from './definitions.js';
+export { defaultPayoutTimings, maxRecordedDuplicates } from './state.js';
+
+export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<PayoutOutcome> {
+  const state = initialPayoutState(input);
+  registerPayoutHandlers(state);
+  const preparedByWorker = announce(state);
+  const prepared = await prepare(state, preparedByWorker);
+  if ('closed' in prepared) return prepared.closed;
+  if (state.cancelReason !== undefined) {
+    return await closeAfterLateWindow(state, finish(state, 'cancelled', { message: state.cancelReason }));
+  }
+  // ---- from here on money may move: nothing may abandon the payout ----
+  state.submissionStarted = true;
+  return await CancellationScope.nonCancellable(() => submitAndLearn(state, prepared.destinationId));
+}
+
+/**
+ * The client and the batch start a payout with its search attributes set (batch-child-options.ts): writing
+ * them again costs two visibility writes per payout. Histories from before 'prepare-payout' wrote them.
+ */
+function announce(state: PayoutState): boolean {
+  const { request } = state;
+  const preparedByWorker = patched('prepare-payout');
+  if (preparedByWorker && workflowInfo().typedSearchAttributes.get(payoutStatusSearchAttribute) !== undefined) {
+    setCurrentDetails(`**validating**: ${payoutSummary(request)}`);
+  } else {
+    upsertSearchAttributes([
+      { key: payoutProviderSearchAttribute, value: request.provider },
+      { key: payoutCurrencySearchAttribute, value: request.currency },
+      { key: payoutAmountSearchAttribute, value: request.amount },
+      ...(request.batchId ? [{ key: batchIdSearchAttribute, value: request.batchId }] : []),
+    ]);
+    setStatus(state, 'validating', payoutSummary(request));
+  }
+  return preparedByWorker;
+}
+
+/**
+ * Before submission, cancellable: validate, wait for `notBefore`, bind the card where the provider pays to
+ * bound cards. A payout that ends here (rejected, declined, in review) closes inside the try, as it always
+ * has; a cancel request leaves `cancelReason` set.
+ */
+async function prepare(state: PayoutState, preparedByWorker: boolean): Promise<PreparedPayout> {
+  const { request } = state;
+  try {
+    // Histories from before preparePayout validated only, and always offered notifications.
+    const { problems, merchantNotifications } = preparedByWorker
+      ? await preparation.preparePayout(request)
+      : { problems: await preparation.validatePayout(request), merchantNotifications: true };
+    state.merchantNotifications = merchantNotifications;
+    if (problems.length > 0) {
+      const rejected = finish(state, 'rejected', {
+        problems,
+        message: `${problems.length} problem(s): nothing was sent`,
+      });
+      return { closed: await closeAfterLateWindow(state, rejected) };
+    }
+    if (request.notBefore) {
+      const waitMs = Date.parse(request.notBefore) - Date.now();
+      if (waitMs > 0) {
+        setStatus(state, 'scheduled', `waiting until ${request.notBefore}`);
+        await condition(() => state.cancelReason !== undefined, waitMs);
+      }
+    }
+    if (needsCardBinding(request) && state.cancelReason === undefined) {
+      return await bindCard(state, request.card);
+    }
+    return {};
+  } catch (error) {
+    if (isCancellation(error)) {
+      state.cancelReason ??= 'workflow cancelled';
+      return {};
+    }
+    // Nothing was sent: a provider this worker cannot pay through is rejected (systemic, so a batch's
+    // breaker counts it); anything else ends in review with the error. Never a payout without an outcome.
+    if (!patched('outcome-for-every-failure')) throw error;
+    const failure = applicationFailure(error);
+    if (failure && failureClassOf(failure) === 'systemic' && providerCode(failure) === 'config') {
+      const rejected = finish(state, 'rejected', {
+        code: 'provider_not_configured',
+        message: failure.message,
+        failureClass: 'systemic',
+      });
+      return { closed: await closeAfterLateWindow(state, rejected) };
+    }
+    return { closed: await closeAfterLateWindow(state, unclassifiedFailure(state, error, 'preparing the payout')) };
+  }
+}
+
+/** Submits once (the idempotency key makes every retry safe), then learns the outcome and closes. */
+async function submitAndLearn(state: PayoutState, destinationId: string | undefined): Promise<PayoutOutcome> {
+  const { request, view, idempotencyKey } = state;
+  setStatus(state, 'submitting', payoutSummary(request));
+  let submitted: SubmitResult | undefined;
+  try {
+    submitted = await submission.submitPayout({ request, idempotencyKey, ...(destinationId ? { destinationId } : {}) });
+  } catch (error) {
+    refusedSubmission(state, error);
+  }
+  const submittedAt = Date.now();
+  view.submittedAt = new Date(submittedAt).toISOString();
+  if (submitted?.reference) view.reference = submitted.reference;
+  // "Already exists" is a claim: read the provider's record and compare it with ours before waiting on it.
+  if (submitted?.outcome === 'duplicate' && !view.outcome && patched('verify-duplicates')) await poll(state);
+  if (!view.outcome) {
+    const how =
+      submitted?.outcome === 'duplicate' ? 'provider already had it' : submitted ? 'accepted' : 'answer unknown';
+    setStatus(state, 'submitted', `${how}; waiting for the outcome`);
+    await learnOutcome(state, submittedAt);
+  }
+  return await closeAfterLateWindow(state, view.outcome as PayoutOutcome);
+}
+
+/** What a failed submission means: a definite refusal ends the payout; anything else leaves it to be learnt. */
+function refusedSubmission(state: PayoutState, error: unknown): void {
+  const { request, idempotencyKey } = state;
+  const failure = applicationFailure(error);
+  const failureClass = failureClassOf(failure);
+  if (failure && failureClass === 'unclassified') {
+    // A code the provider's table does not hold: whether anything was registered is not known, so never a
+    // decline; reconciliation may settle it from the provider's status later.
+    state.view.reviewKind = 'outcome_unknown';
+    finish(state, 'needs_review', { code: providerCode(failure), message: failure.message });
+  } else if (failure && failureClass === 'idempotency_conflict') {
+    review(
+      state,
+      `idempotency key ${idempotencyKey} is taken by a different object at ${request.provider}: ${failure.message}`,
+    );
+  } else if (failure && isDefiniteFailure(failureClass)) {
+    finish(state, 'declined', {
+      code: providerCode(failure) ?? failure.type ?? undefined,
+      message: failure.message,
+      failureClass,
+    });
+  } else {
+    // Retries ran out with the outcome unknown: the request may have arrived, so learn it, never resend blindly.
+    log.warn('submission outcome unknown; polling the provider', { payoutId: request.payoutId });
+  }
+}
