@@ -10,29 +10,19 @@ import got, { type Got, type Response } from 'got';
 import type { z } from 'zod';
 import { IdempotencyConflictError, type ProviderError, TransientProviderError } from '../errors.js';
 import { classifyHttpAnswer, classifyRequestFailure, unexpectedAnswer } from './errors.js';
+import { type BankCard, type StoreBankCardResponse, storeBankCardResponseSchema } from './wire/cards.js';
+import { type Destination, type DestinationParams, destinationSchema } from './wire/destinations.js';
+import { conflictRequestSchema } from './wire/errors.js';
+import { type Identity, type IdentityParams, identitySchema } from './wire/identities.js';
 import {
-  type BankCard,
-  conflictRequestSchema,
-  type Destination,
-  type DestinationParams,
-  destinationSchema,
-  type Identity,
-  type IdentityParams,
-  identitySchema,
-  type StoreBankCardResponse,
-  storeBankCardResponseSchema,
   type Wallet,
   type WalletAccount,
   walletAccountSchema,
   type WalletParams,
   walletSchema,
-  type Webhook,
-  type WebhookParams,
-  webhookSchema,
-  type Withdrawal,
-  type WithdrawalParameters,
-  withdrawalSchema,
-} from './wire.js';
+} from './wire/wallets.js';
+import { type Webhook, type WebhookParams, webhookSchema } from './wire/webhooks.js';
+import { type Withdrawal, type WithdrawalParameters, withdrawalSchema } from './wire/withdrawals.js';
 import { parseJsonBody } from '../http.js';
 
 export interface ClientLogger {

@@ -12,14 +12,8 @@ import {
   SystemicProviderError,
   TransientProviderError,
 } from '../errors.js';
-import {
-  badRequestSchema,
-  conflictRequestSchema,
-  failureCode,
-  invalidOperationParametersSchema,
-  type Withdrawal,
-  type WithdrawalFailure,
-} from './wire.js';
+import { badRequestSchema, conflictRequestSchema, invalidOperationParametersSchema } from './wire/errors.js';
+import { failureCode, type Withdrawal, type WithdrawalFailure } from './wire/withdrawals.js';
 
 const provider = 'rbkmoney';
 

@@ -3,7 +3,6 @@
  * bound earlier (tokenizeCard + ensureDestination, run by the card's binding workflow), keyed by externalID;
  * status by withdrawal id or externalID; signed webhooks. Sources: docs/PROVIDERS.md, "RBKmoney".
  */
-import type { KeyObject } from 'node:crypto';
 import type { PanCard, PayoutRequest } from '../../domain/payout-request.js';
 import type {
   AccountBalance,
@@ -18,9 +17,8 @@ import type {
 import {
   IdempotencyConflictError,
   InvalidPayoutRequestError,
-  ProviderError,
+  statusWhenRefused,
   SystemicProviderError,
-  TransientProviderError,
 } from '../errors.js';
 import { withdrawalFailureError } from './errors.js';
 import { type AccountSetup, type AccountSetupInput, setupAccount } from './account.js';
@@ -35,14 +33,9 @@ import {
 } from './destinations.js';
 import { cardFingerprint } from '../../domain/card-fingerprint.js';
 import { destinationExternalId } from './fingerprint.js';
-import { parsePublicKey, signatureHeaderName, verifyWebhook } from './signature.js';
-import { validatePayout } from '../../domain/scheme-rules/rbkmoney.js';
-import {
-  buildCreateWithdrawal,
-  parseWebhookEvent,
-  webhookEventToCallback,
-  withdrawalToProviderStatus,
-} from './wire.js';
+import { payoutProblems } from './rules.js';
+import { parseCallback, parsePublicKeys } from './callbacks.js';
+import { buildCreateWithdrawal, withdrawalToProviderStatus } from './wire/withdrawals.js';
 
 export { cardFingerprint } from '../../domain/card-fingerprint.js';
 export { destinationExternalId } from './fingerprint.js';
@@ -90,13 +83,6 @@ export interface RbkmoneyProvider extends PayoutProvider {
   availableBalance(currency: string): Promise<AccountBalance>;
 }
 
-function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const matching = Object.entries(headers).filter(([key]) => key.toLowerCase() === name);
-  const values = matching.flatMap(([, value]) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
-  // Two signatures for one body are not a signature we can trust.
-  return values.length === 1 ? values[0] : undefined;
-}
-
 function required<T>(value: T | undefined, variable: string, purpose: string): T {
   if (value === undefined) throw new SystemicProviderError('rbkmoney', `${variable} is not configured (${purpose})`);
   return value;
@@ -114,16 +100,6 @@ function createdBefore(createdAt: string | undefined, askedAt: Date): boolean {
   return Number.isFinite(created) && created < askedAt.getTime() - clockSkewMs;
 }
 
-/** A refused status request says nothing about the payout: only transient and systemic errors escape. */
-function statusFailure(error: unknown): ProviderStatus {
-  const refused =
-    error instanceof ProviderError &&
-    !(error instanceof TransientProviderError) &&
-    !(error instanceof SystemicProviderError);
-  if (refused) return { state: 'unknown', reason: `status request refused: ${error.message}` };
-  throw error;
-}
-
 export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): RbkmoneyProvider {
   const client = new RbkmoneyClient({
     baseUrl: options.baseUrl,
@@ -134,17 +110,13 @@ export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): Rbkmon
     deadlineMs: options.deadlineMs,
   });
   const now = options.now ?? (() => new Date());
-  const configuredKeys = options.webhookPublicKey;
-  // Parsed once, so a key that cannot be read stops the process at start rather than refusing every callback.
-  const publicKeys: KeyObject[] = (
-    configuredKeys === undefined ? [] : typeof configuredKeys === 'string' ? [configuredKeys] : [...configuredKeys]
-  ).map((key) => parsePublicKey(key));
+  const publicKeys = parsePublicKeys(options.webhookPublicKey);
 
   return {
     name: 'rbkmoney',
 
     validate(request: PayoutRequest): ValidationProblem[] {
-      return validatePayout(request, { walletCurrency: options.walletCurrency, now: now() });
+      return payoutProblems(request, { walletCurrency: options.walletCurrency, now: now() });
     },
 
     async submit({ request, idempotencyKey, prepared }: SubmitInput): Promise<SubmitResult> {
@@ -207,25 +179,11 @@ export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): Rbkmon
           ? { ...status, failureClass: withdrawalFailureError(withdrawal).errorClass }
           : status;
       } catch (error) {
-        return statusFailure(error);
+        return statusWhenRefused(error);
       }
     },
 
-    parseCallback(rawBody, headers): CallbackResult {
-      if (publicKeys.length === 0) {
-        return { ok: false, rejection: 'bad_signature', reason: 'no RBKmoney webhook public key is configured' };
-      }
-      const signature = headerValue(headers, signatureHeaderName);
-      if (signature === undefined) {
-        return { ok: false, rejection: 'bad_signature', reason: 'no single Content-Signature header' };
-      }
-      if (!publicKeys.some((key) => verifyWebhook(rawBody, signature, key))) {
-        return { ok: false, rejection: 'bad_signature', reason: 'Content-Signature does not match the body' };
-      }
-      const parsed = parseWebhookEvent(rawBody);
-      if (!parsed.ok) return { ok: false, rejection: 'malformed', reason: parsed.reason };
-      return webhookEventToCallback(parsed.event);
-    },
+    parseCallback: (rawBody, headers): CallbackResult => parseCallback(rawBody, headers, publicKeys),
 
     tokenizeCard: (card) => tokenizeCard(client, card),
 
