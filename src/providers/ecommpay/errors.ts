@@ -17,7 +17,7 @@ import {
   UnclassifiedProviderError,
 } from '../errors.js';
 import { codeTable } from './codes.js';
-import { extractError } from './wire.js';
+import { extractError } from './wire/errors.js';
 
 const provider = 'ecommpay';
 
