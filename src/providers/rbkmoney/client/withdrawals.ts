@@ -1,0 +1,43 @@
+/** RBKmoney withdrawal calls: one per payout, keyed by externalID. */
+import { type Withdrawal, type WithdrawalParameters, withdrawalSchema } from '../wire/withdrawals.js';
+import { differences, resolveConflict } from './conflicts.js';
+import { type Created, type RbkmoneyHttp, seg } from './http.js';
+
+function withdrawalDifferences(params: WithdrawalParameters, existing: Withdrawal): string[] {
+  return differences([
+    ['wallet', params.wallet, existing.wallet],
+    ['destination', params.destination, existing.destination],
+    ['body.amount', params.body.amount, existing.body.amount],
+    ['body.currency', params.body.currency, existing.body.currency],
+    ['metadata', params.metadata, existing.metadata],
+  ]);
+}
+
+/**
+ * 202: accepted and Pending (or, for a repeated externalID with the same parameters, the existing one); also
+ * says whether the answer was a 409 settled into the withdrawal made earlier.
+ */
+export function createWithdrawal(http: RbkmoneyHttp, params: WithdrawalParameters): Promise<Created<Withdrawal>> {
+  const operation = 'createWithdrawal';
+  return http.create(operation, 'wallet', '/wallet/v0/withdrawals', params, withdrawalSchema, (answer) =>
+    resolveConflict(
+      operation,
+      answer,
+      params.externalID,
+      {
+        byExternalID: () => getWithdrawalByExternalID(http, params.externalID),
+        byId: (id) => getWithdrawal(http, id),
+      },
+      (existing) => withdrawalDifferences(params, existing),
+    ),
+  );
+}
+
+export function getWithdrawal(http: RbkmoneyHttp, withdrawalID: string): Promise<Withdrawal | undefined> {
+  return http.read('getWithdrawal', `/wallet/v0/withdrawals/${seg(withdrawalID)}`, withdrawalSchema);
+}
+
+export function getWithdrawalByExternalID(http: RbkmoneyHttp, externalID: string): Promise<Withdrawal | undefined> {
+  const path = `/wallet/v0/external-ids/withdrawals/${seg(externalID)}`;
+  return http.read('getWithdrawalByExternalID', path, withdrawalSchema);
+}
