@@ -7,10 +7,10 @@ import {
   SystemicProviderError,
   TransientProviderError,
 } from '../../../../src/providers/errors.js';
+import { parseRetryAfter } from '../../../../src/providers/http.js';
 import {
   classifyHttpAnswer,
   classifyRequestFailure,
-  parseRetryAfter,
   withdrawalFailureError,
 } from '../../../../src/providers/rbkmoney/errors.js';
 import { withdrawalSchema } from '../../../../src/providers/rbkmoney/wire/withdrawals.js';
