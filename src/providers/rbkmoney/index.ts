@@ -23,6 +23,7 @@ import {
 import { withdrawalFailureError } from './errors.js';
 import { type AccountSetup, type AccountSetupInput, setupAccount } from './account.js';
 import { type ClientLogger, RbkmoneyClient } from './client.js';
+import { paymentDifferences } from './client/withdrawals.js';
 import {
   type DestinationInfo,
   type EnsureDestinationInput,
@@ -140,14 +141,7 @@ export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): Rbkmon
       const askedAt = now();
       const { withdrawal, settled409 } = await client.createWithdrawalOutcome(params);
       // fistful answers a repeat with identical parameters 202 and the existing withdrawal: a claim, checked.
-      const differing = (
-        [
-          ['wallet', params.wallet, withdrawal.wallet],
-          ['destination', params.destination, withdrawal.destination],
-          ['body.amount', params.body.amount, withdrawal.body.amount],
-          ['body.currency', params.body.currency, withdrawal.body.currency],
-        ] as const
-      ).flatMap(([field, sent, held]) => (sent === held ? [] : [field]));
+      const differing = paymentDifferences(params, withdrawal);
       if (differing.length > 0) {
         throw new IdempotencyConflictError(
           'rbkmoney',

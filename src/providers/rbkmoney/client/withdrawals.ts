@@ -3,14 +3,22 @@ import { type Withdrawal, type WithdrawalParameters, withdrawalSchema } from '..
 import { differences, resolveConflict } from './conflicts.js';
 import { type Created, type RbkmoneyHttp, seg } from './http.js';
 
-function withdrawalDifferences(params: WithdrawalParameters, existing: Withdrawal): string[] {
+/**
+ * Where the money goes and how much: a withdrawal answered for our externalID that differs from our request in
+ * any of these is not the one we asked for, whether it came with a 2xx or after a 409.
+ */
+export function paymentDifferences(params: WithdrawalParameters, withdrawal: Withdrawal): string[] {
   return differences([
-    ['wallet', params.wallet, existing.wallet],
-    ['destination', params.destination, existing.destination],
-    ['body.amount', params.body.amount, existing.body.amount],
-    ['body.currency', params.body.currency, existing.body.currency],
-    ['metadata', params.metadata, existing.metadata],
+    ['wallet', params.wallet, withdrawal.wallet],
+    ['destination', params.destination, withdrawal.destination],
+    ['body.amount', params.body.amount, withdrawal.body.amount],
+    ['body.currency', params.body.currency, withdrawal.body.currency],
   ]);
+}
+
+/** A 409 is settled only into a withdrawal made with the same metadata too. */
+function withdrawalDifferences(params: WithdrawalParameters, existing: Withdrawal): string[] {
+  return [...paymentDifferences(params, existing), ...differences([['metadata', params.metadata, existing.metadata]])];
 }
 
 /**
