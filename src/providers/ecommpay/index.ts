@@ -1,6 +1,10 @@
 /**
  * ecommpay Gate as a PayoutProvider: card payouts by PAN, by token and P2P; status by payment_id; signed
  * callbacks; and the clarification answer ecommpay may ask for while a payout waits.
+ *
+ * The skeleton every provider folder has (docs/PROVIDERS.md): index.ts (this factory), client.ts (HTTP),
+ * wire/ (schemas by resource), callbacks.ts, rules.ts, signature.ts, errors.ts; here also codes.ts (the code
+ * registry) and clarification.ts.
  */
 import type { Logger } from 'pino';
 import { scrubCardNumbers } from '../../domain/card.js';

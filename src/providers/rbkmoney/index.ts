@@ -2,6 +2,10 @@
  * RBKmoney Wallets as a PayoutProvider: one withdrawal per payout, from the configured wallet to a destination
  * bound earlier (tokenizeCard + ensureDestination, run by the card's binding workflow), keyed by externalID;
  * status by withdrawal id or externalID; signed webhooks. Sources: docs/PROVIDERS.md, "RBKmoney".
+ *
+ * The skeleton every provider folder has (docs/PROVIDERS.md): index.ts (this factory), client.ts (HTTP, over
+ * client/ by resource), wire/ (schemas by resource), callbacks.ts, rules.ts, signature.ts, errors.ts; here also
+ * destinations.ts (card binding), account.ts (one-time setup) and fingerprint.ts.
  */
 import type { PanCard, PayoutRequest } from '../../domain/payout-request.js';
 import type {
