@@ -4,6 +4,7 @@
  * Messages must never carry a card number: build them from provider codes and our own ids.
  */
 import type { ProviderName } from '../domain/payout-request.js';
+import type { ProviderStatus } from '../domain/provider-messages.js';
 
 export type ProviderErrorClass = 'transient' | 'declined' | 'invalid_request' | 'systemic' | 'unclassified';
 
@@ -63,4 +64,18 @@ export class IdempotencyConflictError extends ProviderError {
  */
 export class UnclassifiedProviderError extends ProviderError {
   readonly errorClass = 'unclassified';
+}
+
+/**
+ * A refused status request (bad request, not found, an unknown code) says nothing about the payout: its status
+ * is `unknown`. Transient errors (retry) and systemic ones (stop and alert), and anything that is not a
+ * ProviderError, are thrown.
+ */
+export function statusWhenRefused(error: unknown): ProviderStatus {
+  const refused =
+    error instanceof ProviderError &&
+    !(error instanceof TransientProviderError) &&
+    !(error instanceof SystemicProviderError);
+  if (refused) return { state: 'unknown', reason: `status request refused: ${error.message}` };
+  throw error;
 }

@@ -10,7 +10,7 @@ import { maskPan, scrubCardNumbers } from '../../domain/card.js';
 import { ProviderError } from '../errors.js';
 import { type ProviderAnswer, transientFromNetworkError } from './errors.js';
 import { sign } from './signature.js';
-import { extractError } from './wire.js';
+import { extractError } from './wire/errors.js';
 import { parseJsonBody } from '../http.js';
 
 export interface EcommpayTimeouts {

@@ -1,7 +1,7 @@
 /**
  * ecommpay's unified code registry (developers.ecommpay.com "payment info codes", transcribed in
  * /work/shared/reference/ecommpay.md §4): one table for synchronous answers (errors.ts) and for the codes a
- * status answer or a callback carries (wire.ts mapStatus), so a code means the same on both paths.
+ * status answer or a callback carries (wire/status.ts mapStatus), so a code means the same on both paths.
  */
 import type { DeclineClass } from '../contract.js';
 

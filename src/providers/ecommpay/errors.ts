@@ -16,8 +16,9 @@ import {
   TransientProviderError,
   UnclassifiedProviderError,
 } from '../errors.js';
+import { parseRetryAfter } from '../http.js';
 import { codeTable } from './codes.js';
-import { extractError } from './wire.js';
+import { extractError } from './wire/errors.js';
 
 const provider = 'ecommpay';
 
@@ -36,13 +37,10 @@ export type AnswerClassification =
 
 const maxRetryAfterMs = 60 * 60 * 1000;
 
-/** Retry-After as delta-seconds or an HTTP date, in milliseconds (capped at an hour); undefined when absent. */
+/** Retry-After in milliseconds, capped at an hour; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
-  const value = (Array.isArray(header) ? header[0] : header)?.trim();
-  if (!value) return undefined;
-  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
-  if (!Number.isFinite(ms)) return undefined;
-  return Math.min(Math.max(ms, 0), maxRetryAfterMs);
+  const ms = parseRetryAfter(header, now);
+  return ms === undefined ? undefined : Math.min(ms, maxRetryAfterMs);
 }
 
 function describe(code: string | undefined, message: string | undefined, field: string | undefined, fallback: string) {

@@ -1,6 +1,10 @@
 /**
  * ecommpay Gate as a PayoutProvider: card payouts by PAN, by token and P2P; status by payment_id; signed
  * callbacks; and the clarification answer ecommpay may ask for while a payout waits.
+ *
+ * The skeleton every provider folder has (docs/PROVIDERS.md): index.ts (this factory), client.ts (HTTP),
+ * wire/ (schemas by resource), callbacks.ts, rules.ts, signature.ts, errors.ts; here also codes.ts (the code
+ * registry) and clarification.ts.
  */
 import type { Logger } from 'pino';
 import { scrubCardNumbers } from '../../domain/card.js';
@@ -17,35 +21,24 @@ import type {
 import {
   InvalidPayoutRequestError,
   PayoutDeclinedError,
-  SystemicProviderError,
+  statusWhenRefused,
   TransientProviderError,
 } from '../errors.js';
-import type { BinLookup } from '../../domain/scheme-rules/ecommpay-bin-table.js';
 import { EcommpayClient, type EcommpayTimeouts, type EcommpayTransport } from './client.js';
 import { classifyAnswer } from './errors.js';
-import { validate } from '../../domain/scheme-rules/ecommpay.js';
-import { findSignature, verify } from './signature.js';
-import {
-  acceptedAnswerSchema,
-  buildClarificationRequest,
-  buildPayoutRequest,
-  buildStatusRequest,
-  callbackSchema,
-  endpoints,
-  mapStatus,
-  pickPayoutOperation,
-  reportedPayout,
-  statusAnswerSchema,
-} from './wire.js';
+import { type BinLookup, payoutProblems } from './rules.js';
+import { parseCallback } from './callbacks.js';
+import { clarificationValues } from './clarification.js';
+import { buildClarificationRequest } from './wire/clarification.js';
+import { acceptedAnswerSchema, endpoints } from './wire/common.js';
+import { reportedPayout } from './wire/payments.js';
+import { buildPayoutRequest } from './wire/payouts.js';
+import { buildStatusRequest, mapStatus, pickPayoutOperation, statusAnswerSchema } from './wire/status.js';
 
-export { buildPayoutRequest, mapStatus } from './wire.js';
+export { buildPayoutRequest } from './wire/payouts.js';
+export { mapStatus } from './wire/status.js';
 export { classifyAnswer } from './errors.js';
-export { validate } from '../../domain/scheme-rules/ecommpay.js';
-export {
-  defaultBinLookup,
-  createTableBinLookup,
-  type BinLookup,
-} from '../../domain/scheme-rules/ecommpay-bin-table.js';
+export { payoutProblems as validate, defaultBinLookup, createTableBinLookup, type BinLookup } from './rules.js';
 
 export interface EcommpayProviderOptions {
   baseUrl: string;
@@ -78,52 +71,10 @@ export interface EcommpayProvider extends PayoutProvider {
   answerClarification(payout: PayoutRequest, idempotencyKey: string, fields: string[]): Promise<ClarificationAnswer>;
 }
 
-/**
- * Where a requested field is found in the payout body when the name differs: the legacy AVS names ask for
- * the recipient's (our customer's) postal code and street address.
- */
-const clarificationAliases: Record<string, string[]> = {
-  'avs_data.avs_post_code': ['customer.zip', 'customer.billing.postal'],
-  'avs_data.avs_street_address': ['customer.address', 'customer.billing.address'],
-};
-
-const aliasesOf = (field: string): string[] =>
-  Object.hasOwn(clarificationAliases, field) ? (clarificationAliases[field] ?? []) : [];
-
-const fieldName = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
-const unsafeKeys = new Set(['__proto__', 'prototype', 'constructor']);
-
-/** A dotted field name we can look up and write without touching object prototypes. */
-const usableFieldName = (field: string) =>
-  fieldName.test(field) && !field.split('.').some((key) => unsafeKeys.has(key)) && !field.startsWith('general.');
-
-function readPath(source: unknown, path: string): unknown {
-  let node = source;
-  for (const key of path.split('.')) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
-    node = Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
-  }
-  return node;
-}
-
-function writePath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  const last = keys.pop() as string;
-  let node = target;
-  for (const key of keys) {
-    const next = node[key];
-    node = (next !== null && typeof next === 'object' ? next : (node[key] = {})) as Record<string, unknown>;
-  }
-  node[last] = value;
-}
-
 const notFound: ProviderStatus = {
   state: 'unknown',
   reason: 'not found: ecommpay has no payment with this payment_id (3061)',
 };
-
-const isScalar = (value: unknown): value is string | number | boolean =>
-  (typeof value === 'string' && value.trim() !== '') || typeof value === 'number' || typeof value === 'boolean';
 
 export function createEcommpayProvider(options: EcommpayProviderOptions): EcommpayProvider {
   const { projectId, secretKey, callbackUrl } = options;
@@ -141,7 +92,7 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
     name: 'ecommpay',
 
     validate(request: PayoutRequest): ValidationProblem[] {
-      return validate(request, { binLookup: options.binLookup, now: now() });
+      return payoutProblems(request, { binLookup: options.binLookup, now: now() });
     },
 
     async submit({ request, idempotencyKey }: SubmitInput): Promise<SubmitResult> {
@@ -196,100 +147,19 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
         case 'duplicate':
         case 'registered':
           return { state: 'pending', detail: `ecommpay ${classified.code} to a status request` };
-        case 'error': {
-          const { error } = classified;
-          if (error instanceof TransientProviderError || error instanceof SystemicProviderError) throw error;
-          return { state: 'unknown', reason: `status request refused: ${error.message}` };
-        }
+        case 'error':
+          return statusWhenRefused(classified.error);
       }
     },
 
-    parseCallback(rawBody, _headers): CallbackResult {
-      const text = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        return { ok: false, rejection: 'malformed', reason: 'body is not JSON' };
-      }
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        return { ok: false, rejection: 'malformed', reason: 'body is not a JSON object' };
-      }
-      const params = parsed as Record<string, unknown>;
-      const signature = findSignature(params);
-      if (!signature) return { ok: false, rejection: 'bad_signature', reason: 'no signature in the body' };
-      if (!verify(params, secretKey)) {
-        return { ok: false, rejection: 'bad_signature', reason: 'signature does not match the body' };
-      }
-      const result = callbackSchema.safeParse(params);
-      if (!result.success) {
-        // Paths only: values may be card data.
-        const paths = result.error.issues.map((issue) => issue.path.join('.') || '(root)');
-        return { ok: false, rejection: 'malformed', reason: `unexpected callback shape at ${paths.join(', ')}` };
-      }
-      const callback = result.data;
-      const { payment, operation } = callback;
-      // A payout's operations include `payout reversal`; a callback without any type is taken for a payout.
-      const type = payment.type ?? operation?.type;
-      if (type !== undefined && type !== 'payout' && !type.startsWith('payout ')) {
-        return {
-          ok: true,
-          event: null,
-          other: {
-            kind: `ecommpay.${scrubCardNumbers(type)}`,
-            subject: scrubCardNumbers(payment.id),
-            detail: { status: payment.status, operationType: operation?.type, operationStatus: operation?.status },
-          },
-        };
-      }
-      // The event's identity from what it says, never from its raw text (whitespace or key order would make a
-      // replay look new): payment, operation, statuses, code and amount.
-      const sum = payment.sum ? `${payment.sum.amount} ${payment.sum.currency}` : '';
-      const eventId = [
-        'ecommpay',
-        payment.id,
-        operation?.id ?? '-',
-        operation?.status ?? '',
-        payment.status,
-        operation?.code ?? '',
-        sum,
-      ].join(':');
-      const occurredAt = isoDate(operation?.date ?? payment.date);
-      return {
-        ok: true,
-        event: {
-          provider: 'ecommpay',
-          idempotencyKey: payment.id,
-          eventId,
-          status: {
-            ...mapStatus({
-              paymentStatus: payment.status,
-              operation,
-              errors: callback.errors,
-              clarificationFields: callback.clarification_fields,
-            }),
-            ...reportedPayout(payment, callback.account),
-          },
-          amount: payment.sum ? { value: payment.sum.amount, currency: payment.sum.currency } : undefined,
-          occurredAt,
-        },
-      };
-    },
+    parseCallback: (rawBody, _headers): CallbackResult => parseCallback(rawBody, secretKey),
 
     async answerClarification(payout, idempotencyKey, fields): Promise<ClarificationAnswer> {
       if (fields.length === 0) {
         throw new PayoutDeclinedError('ecommpay', 'ecommpay asks for clarification without naming any field', '3191');
       }
       const { body } = buildPayoutRequest(payout, projectId, idempotencyKey);
-      const additionalData: Record<string, unknown> = {};
-      const missing: string[] = [];
-      for (const field of fields) {
-        const value = usableFieldName(field)
-          ? [field, ...aliasesOf(field)].map((path) => readPath(body, path)).find(isScalar)
-          : undefined;
-        if (value === undefined) missing.push(field);
-        else writePath(additionalData, field, value);
-      }
+      const { additionalData, missing } = clarificationValues(body, fields);
       if (missing.length > 0) {
         const names = missing.map((name) => scrubCardNumbers(name).slice(0, 100)).join(', ');
         throw new PayoutDeclinedError(
@@ -325,11 +195,4 @@ export function createEcommpayProvider(options: EcommpayProviderOptions): Ecommp
       }
     },
   };
-}
-
-/** ecommpay dates (`2019-06-24T11:08:49+0000`) as ISO 8601; undefined when unreadable. */
-function isoDate(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const millis = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isNaN(millis) ? undefined : new Date(millis).toISOString();
 }

@@ -11,7 +11,7 @@ import {
   type WebhookScope,
   withdrawalEventTypes,
   type WebhookParams,
-} from './wire.js';
+} from './wire/webhooks.js';
 
 export interface AccountSetupInput {
   identity: {

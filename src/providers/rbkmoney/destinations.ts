@@ -7,14 +7,13 @@ import { maskPan, scrubCardNumbers } from '../../domain/card.js';
 import type { PanCard } from '../../domain/payout-request.js';
 import { IdempotencyConflictError, InvalidPayoutRequestError } from '../errors.js';
 import type { RbkmoneyClient } from './client.js';
+import { bankCardSchema, buildStoreBankCard } from './wire/cards.js';
 import {
-  bankCardSchema,
-  buildStoreBankCard,
   type Destination,
   type DestinationParams,
   type destinationStatuses,
   isDestinationUsable,
-} from './wire.js';
+} from './wire/destinations.js';
 
 /** A tokenized card: what may be kept and logged. Never the card number or the CVV. */
 export interface TokenizedCard {

@@ -12,14 +12,9 @@ import {
   SystemicProviderError,
   TransientProviderError,
 } from '../errors.js';
-import {
-  badRequestSchema,
-  conflictRequestSchema,
-  failureCode,
-  invalidOperationParametersSchema,
-  type Withdrawal,
-  type WithdrawalFailure,
-} from './wire.js';
+import { parseRetryAfter } from '../http.js';
+import { badRequestSchema, conflictRequestSchema, invalidOperationParametersSchema } from './wire/errors.js';
+import { failureCode, type Withdrawal, type WithdrawalFailure } from './wire/withdrawals.js';
 
 const provider = 'rbkmoney';
 
@@ -59,15 +54,6 @@ export interface HttpAnswer {
   body: unknown;
   /** The `Retry-After` header, when given. */
   retryAfter?: string;
-}
-
-/** `Retry-After` as seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function messageOf(body: unknown): string | undefined {

@@ -2,8 +2,11 @@
  * RBKmoney Wallets as a PayoutProvider: one withdrawal per payout, from the configured wallet to a destination
  * bound earlier (tokenizeCard + ensureDestination, run by the card's binding workflow), keyed by externalID;
  * status by withdrawal id or externalID; signed webhooks. Sources: docs/PROVIDERS.md, "RBKmoney".
+ *
+ * The skeleton every provider folder has (docs/PROVIDERS.md): index.ts (this factory), client.ts (HTTP, over
+ * client/ by resource), wire/ (schemas by resource), callbacks.ts, rules.ts, signature.ts, errors.ts; here also
+ * destinations.ts (card binding), account.ts (one-time setup) and fingerprint.ts.
  */
-import type { KeyObject } from 'node:crypto';
 import type { PanCard, PayoutRequest } from '../../domain/payout-request.js';
 import type {
   AccountBalance,
@@ -19,13 +22,13 @@ import type {
 import {
   IdempotencyConflictError,
   InvalidPayoutRequestError,
-  ProviderError,
+  statusWhenRefused,
   SystemicProviderError,
-  TransientProviderError,
 } from '../errors.js';
 import { withdrawalFailureError } from './errors.js';
 import { type AccountSetup, type AccountSetupInput, setupAccount } from './account.js';
 import { type ClientLogger, RbkmoneyClient } from './client.js';
+import { paymentDifferences } from './client/withdrawals.js';
 import {
   type DestinationInfo,
   type EnsureDestinationInput,
@@ -36,14 +39,9 @@ import {
 } from './destinations.js';
 import { cardFingerprint } from '../../domain/card-fingerprint.js';
 import { destinationExternalId } from './fingerprint.js';
-import { parsePublicKey, signatureHeaderName, verifyWebhook } from './signature.js';
-import { validatePayout } from '../../domain/scheme-rules/rbkmoney.js';
-import {
-  buildCreateWithdrawal,
-  parseWebhookEvent,
-  webhookEventToCallback,
-  withdrawalToProviderStatus,
-} from './wire.js';
+import { payoutProblems } from './rules.js';
+import { parseCallback, parsePublicKeys } from './callbacks.js';
+import { buildCreateWithdrawal, withdrawalToProviderStatus } from './wire/withdrawals.js';
 
 export { cardFingerprint } from '../../domain/card-fingerprint.js';
 export { destinationExternalId } from './fingerprint.js';
@@ -93,13 +91,6 @@ export interface RbkmoneyProvider extends PayoutProvider {
   readonly cardBinding: CardBinding;
 }
 
-function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const matching = Object.entries(headers).filter(([key]) => key.toLowerCase() === name);
-  const values = matching.flatMap(([, value]) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
-  // Two signatures for one body are not a signature we can trust.
-  return values.length === 1 ? values[0] : undefined;
-}
-
 function required<T>(value: T | undefined, variable: string, purpose: string): T {
   if (value === undefined) throw new SystemicProviderError('rbkmoney', `${variable} is not configured (${purpose})`);
   return value;
@@ -117,16 +108,6 @@ function createdBefore(createdAt: string | undefined, askedAt: Date): boolean {
   return Number.isFinite(created) && created < askedAt.getTime() - clockSkewMs;
 }
 
-/** A refused status request says nothing about the payout: only transient and systemic errors escape. */
-function statusFailure(error: unknown): ProviderStatus {
-  const refused =
-    error instanceof ProviderError &&
-    !(error instanceof TransientProviderError) &&
-    !(error instanceof SystemicProviderError);
-  if (refused) return { state: 'unknown', reason: `status request refused: ${error.message}` };
-  throw error;
-}
-
 export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): RbkmoneyProvider {
   const client = new RbkmoneyClient({
     baseUrl: options.baseUrl,
@@ -137,17 +118,13 @@ export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): Rbkmon
     deadlineMs: options.deadlineMs,
   });
   const now = options.now ?? (() => new Date());
-  const configuredKeys = options.webhookPublicKey;
-  // Parsed once, so a key that cannot be read stops the process at start rather than refusing every callback.
-  const publicKeys: KeyObject[] = (
-    configuredKeys === undefined ? [] : typeof configuredKeys === 'string' ? [configuredKeys] : [...configuredKeys]
-  ).map((key) => parsePublicKey(key));
+  const publicKeys = parsePublicKeys(options.webhookPublicKey);
 
   return {
     name: 'rbkmoney',
 
     validate(request: PayoutRequest): ValidationProblem[] {
-      return validatePayout(request, { walletCurrency: options.walletCurrency, now: now() });
+      return payoutProblems(request, { walletCurrency: options.walletCurrency, now: now() });
     },
 
     async submit({ request, idempotencyKey, prepared }: SubmitInput): Promise<SubmitResult> {
@@ -171,14 +148,7 @@ export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): Rbkmon
       const askedAt = now();
       const { withdrawal, settled409 } = await client.createWithdrawalOutcome(params);
       // fistful answers a repeat with identical parameters 202 and the existing withdrawal: a claim, checked.
-      const differing = (
-        [
-          ['wallet', params.wallet, withdrawal.wallet],
-          ['destination', params.destination, withdrawal.destination],
-          ['body.amount', params.body.amount, withdrawal.body.amount],
-          ['body.currency', params.body.currency, withdrawal.body.currency],
-        ] as const
-      ).flatMap(([field, sent, held]) => (sent === held ? [] : [field]));
+      const differing = paymentDifferences(params, withdrawal);
       if (differing.length > 0) {
         throw new IdempotencyConflictError(
           'rbkmoney',
@@ -210,25 +180,11 @@ export function createRbkmoneyProvider(options: RbkmoneyProviderOptions): Rbkmon
           ? { ...status, failureClass: withdrawalFailureError(withdrawal).errorClass }
           : status;
       } catch (error) {
-        return statusFailure(error);
+        return statusWhenRefused(error);
       }
     },
 
-    parseCallback(rawBody, headers): CallbackResult {
-      if (publicKeys.length === 0) {
-        return { ok: false, rejection: 'bad_signature', reason: 'no RBKmoney webhook public key is configured' };
-      }
-      const signature = headerValue(headers, signatureHeaderName);
-      if (signature === undefined) {
-        return { ok: false, rejection: 'bad_signature', reason: 'no single Content-Signature header' };
-      }
-      if (!publicKeys.some((key) => verifyWebhook(rawBody, signature, key))) {
-        return { ok: false, rejection: 'bad_signature', reason: 'Content-Signature does not match the body' };
-      }
-      const parsed = parseWebhookEvent(rawBody);
-      if (!parsed.ok) return { ok: false, rejection: 'malformed', reason: parsed.reason };
-      return webhookEventToCallback(parsed.event);
-    },
+    parseCallback: (rawBody, headers): CallbackResult => parseCallback(rawBody, headers, publicKeys),
 
     tokenizeCard: (card) => tokenizeCard(client, card),
 

@@ -1,7 +1,7 @@
 // The ecommpay sandbox over real HTTP, driven through the real ecommpay adapter.
 import { maskPan } from '../../../src/domain/card.js';
 import { sign } from '../../../src/providers/ecommpay/signature.js';
-import { endpoints } from '../../../src/providers/ecommpay/wire.js';
+import { endpoints } from '../../../src/providers/ecommpay/wire/common.js';
 import {
   InvalidPayoutRequestError,
   PayoutDeclinedError,

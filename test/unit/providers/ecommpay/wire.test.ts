@@ -1,17 +1,18 @@
 import { payoutRequestSchema, type PayoutRequestInput } from '../../../../src/domain/payout-request.js';
 import {
   buildClarificationRequest,
-  buildPayoutRequest,
-  buildStatusRequest,
   clarificationBodySchema,
   clarificationFieldNames,
-  extractError,
+} from '../../../../src/providers/ecommpay/wire/clarification.js';
+import { extractError } from '../../../../src/providers/ecommpay/wire/errors.js';
+import { buildPayoutRequest, payoutBodySchema } from '../../../../src/providers/ecommpay/wire/payouts.js';
+import {
+  buildStatusRequest,
   mapStatus,
-  payoutBodySchema,
   pickPayoutOperation,
   statusRequestBodySchema,
   type ObservedPayout,
-} from '../../../../src/providers/ecommpay/wire.js';
+} from '../../../../src/providers/ecommpay/wire/status.js';
 
 const payout = (input: Omit<Partial<PayoutRequestInput>, 'card'> & { card: PayoutRequestInput['card'] }) =>
   payoutRequestSchema.parse({ payoutId: 'p-1', provider: 'ecommpay', amount: 15000, currency: 'EUR', ...input });

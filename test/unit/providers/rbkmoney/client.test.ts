@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IdempotencyConflictError, TransientProviderError } from '../../../../src/providers/errors.js';
 import { RbkmoneyClient, type ClientLogger } from '../../../../src/providers/rbkmoney/client.js';
-import { buildCreateWithdrawal, buildStoreBankCard } from '../../../../src/providers/rbkmoney/wire.js';
+import { buildStoreBankCard } from '../../../../src/providers/rbkmoney/wire/cards.js';
+import { buildCreateWithdrawal } from '../../../../src/providers/rbkmoney/wire/withdrawals.js';
 
 interface Seen {
   method: string;

@@ -9,20 +9,14 @@ import {
 } from '../../../conformance/rbkmoney/index.js';
 import { createRbkmoneyProvider } from '../../../../src/providers/rbkmoney/index.js';
 import { generateWebhookKeyPair } from '../../../../src/providers/rbkmoney/signature.js';
-import {
-  badRequestSchema,
-  buildCreateDestination,
-  buildCreateWithdrawal,
-  buildStoreBankCard,
-  conflictRequestSchema,
-  destinationSchema,
-  identitySchema,
-  storeBankCardResponseSchema,
-  walletSchema,
-  webhookEventSchema,
-  webhookSchema,
-  withdrawalSchema,
-} from '../../../../src/providers/rbkmoney/wire.js';
+import { buildStoreBankCard, storeBankCardResponseSchema } from '../../../../src/providers/rbkmoney/wire/cards.js';
+import { buildCreateDestination, destinationSchema } from '../../../../src/providers/rbkmoney/wire/destinations.js';
+import { badRequestSchema, conflictRequestSchema } from '../../../../src/providers/rbkmoney/wire/errors.js';
+import { webhookEventSchema } from '../../../../src/providers/rbkmoney/wire/events.js';
+import { identitySchema } from '../../../../src/providers/rbkmoney/wire/identities.js';
+import { walletSchema } from '../../../../src/providers/rbkmoney/wire/wallets.js';
+import { webhookSchema } from '../../../../src/providers/rbkmoney/wire/webhooks.js';
+import { buildCreateWithdrawal, withdrawalSchema } from '../../../../src/providers/rbkmoney/wire/withdrawals.js';
 import { type ScriptedServer, startScriptedServer } from './scripted-server.js';
 import * as samples from './spec-samples.js';
 

@@ -7,13 +7,13 @@ import {
   SystemicProviderError,
   TransientProviderError,
 } from '../../../../src/providers/errors.js';
+import { parseRetryAfter } from '../../../../src/providers/http.js';
 import {
   classifyHttpAnswer,
   classifyRequestFailure,
-  parseRetryAfter,
   withdrawalFailureError,
 } from '../../../../src/providers/rbkmoney/errors.js';
-import { withdrawalSchema } from '../../../../src/providers/rbkmoney/wire.js';
+import { withdrawalSchema } from '../../../../src/providers/rbkmoney/wire/withdrawals.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 

@@ -2,27 +2,30 @@
 // the shape its servers build them (wapi, wallets-hooker); see docs/PROVIDERS.md.
 import { luhnValid, maskPan } from '../../../../src/domain/card.js';
 import type { PanCard } from '../../../../src/domain/payout-request.js';
+import { parseWebhookEvent, webhookEventToCallback } from '../../../../src/providers/rbkmoney/callbacks.js';
 import {
   bankCardProblems,
   bankCardSchema,
-  buildCreateDestination,
-  buildCreateWithdrawal,
   buildStoreBankCard,
-  destinationSchema,
-  failureCode,
   formatExpDate,
-  identitySchema,
-  isDestinationUsable,
-  parseWebhookEvent,
   storeBankCardResponseSchema,
-  webhookEventToCallback,
-  webhookSchema,
+} from '../../../../src/providers/rbkmoney/wire/cards.js';
+import {
+  buildCreateDestination,
+  destinationSchema,
+  isDestinationUsable,
+} from '../../../../src/providers/rbkmoney/wire/destinations.js';
+import { type WebhookEvent } from '../../../../src/providers/rbkmoney/wire/events.js';
+import { identitySchema } from '../../../../src/providers/rbkmoney/wire/identities.js';
+import { webhookSchema } from '../../../../src/providers/rbkmoney/wire/webhooks.js';
+import {
+  buildCreateWithdrawal,
+  failureCode,
   withdrawalParametersSchema,
   withdrawalSchema,
   withdrawalToProviderStatus,
-  type WebhookEvent,
   type Withdrawal,
-} from '../../../../src/providers/rbkmoney/wire.js';
+} from '../../../../src/providers/rbkmoney/wire/withdrawals.js';
 
 const pan = '4242424242424242';
 const card: PanCard = { pan, expMonth: 3, expYear: 2027, holder: 'KEYN FAWKES' };

@@ -1,13 +1,9 @@
 // The sandbox's answers must be what the adapter reads: checked with the adapter's own schemas and mappings.
 import { createEcommpayProvider } from '../../../../src/providers/ecommpay/index.js';
 import { verify } from '../../../../src/providers/ecommpay/signature.js';
-import {
-  acceptedAnswerSchema,
-  extractError,
-  mapStatus,
-  pickPayoutOperation,
-  statusAnswerSchema,
-} from '../../../../src/providers/ecommpay/wire.js';
+import { acceptedAnswerSchema } from '../../../../src/providers/ecommpay/wire/common.js';
+import { extractError } from '../../../../src/providers/ecommpay/wire/errors.js';
+import { mapStatus, pickPayoutOperation, statusAnswerSchema } from '../../../../src/providers/ecommpay/wire/status.js';
 import {
   callbackBody,
   type EcommpayDetails,
