@@ -39,6 +39,14 @@ export function awaitsFirstTask(history: unknown): boolean {
   return !taskCompleted && !closingEventTypes.has(events[events.length - 1]?.eventType);
 }
 
+/**
+ * A history that is only its start event (a run fetched before its first workflow task was scheduled): the one
+ * shape the SDK's replayer never answers for. A file of this shape is skipped by `npm run replay`.
+ */
+export function startEventOnly(history: unknown): boolean {
+  return ((history as EventTypes).events ?? []).length === 1;
+}
+
 /** The worker's own bundle and workflow interceptors: interceptors add steps to handlers, which orders commands. */
 export function replayOptions(
   options: { workflowsPath?: string; interceptorModules?: string[]; dataConverter?: DataConverter } = {},
