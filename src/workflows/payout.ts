@@ -56,7 +56,7 @@ import {
   type SettleResult,
 } from './definitions.js';
 import { payoutNotification } from '../notifications/events.js';
-import { deliverInBackground } from './notification.js';
+import { deliverInBackground } from './notification/workflow.js';
 import { decideSettlement } from './settlement.js';
 import {
   decideClosed,

@@ -1,6 +1,6 @@
 import type { PayoutOutcome } from '../../../src/domain/payout-outcome.js';
-import { addTotals, eventHeadroom } from '../../../src/workflows/batch-definitions.js';
-import { batchOptionsSchema } from '../../../src/workflows/batch-schemas.js';
+import { addTotals, eventHeadroom } from '../../../src/workflows/batch/definitions.js';
+import { batchOptionsSchema } from '../../../src/workflows/batch/schemas.js';
 import {
   applyOutcome,
   countUnstarted,
@@ -12,7 +12,7 @@ import {
   progressDetails,
   progressView,
   shouldContinueAsNew,
-} from '../../../src/workflows/batch-progress.js';
+} from '../../../src/workflows/batch/progress.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const source = { itemCount: 10, pageSize: 4, pageCount: 3 };

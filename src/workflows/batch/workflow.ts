@@ -5,7 +5,7 @@
  * (children stay open for late provider events). Continue-as-new keeps every run under `maxEventsPerRun`:
  * the run first lets its children report, then the cursor and any ids still in flight travel, nothing else,
  * so no item is lost or started twice.
- * A later execution with `retry` set gives the batch's declined items new attempts (batch-retry.ts).
+ * A later execution with `retry` set gives the batch's declined items new attempts (retry.ts).
  */
 import {
   ActivityFailure,
@@ -30,11 +30,11 @@ import {
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { BatchActivities, BatchReportFile } from '../activities/batch.js';
-import type { BatchRetryActivities } from '../activities/batch-retry.js';
-import { idempotencyKeyFor } from '../domain/idempotency-key.js';
-import type { PayoutOutcome } from '../domain/payout-outcome.js';
-import { payoutSearchAttributePairs, requestMemo } from './batch-child-options.js';
+import type { BatchActivities, BatchReportFile } from '../../activities/batch.js';
+import type { BatchRetryActivities } from '../../activities/batch-retry.js';
+import { idempotencyKeyFor } from '../../domain/idempotency-key.js';
+import type { PayoutOutcome } from '../../domain/payout-outcome.js';
+import { payoutSearchAttributePairs, requestMemo } from './child-options.js';
 import {
   approveBatchUpdate,
   type BatchApprovalRequest,
@@ -53,7 +53,7 @@ import {
   type ReportRow,
   resumeBatchUpdate,
   withBatchDefaults,
-} from './batch-definitions.js';
+} from './definitions.js';
 import {
   addStarted,
   approvalDeadlineReason,
@@ -64,7 +64,7 @@ import {
   refuseApproval,
   remainingAmounts,
   shortfallReason,
-} from './batch-gates.js';
+} from './gates.js';
 import {
   applyOutcome,
   countUnstarted,
@@ -74,8 +74,8 @@ import {
   progressDetails,
   progressView,
   shouldContinueAsNew,
-} from './batch-progress.js';
-import { rowFromOutcome, rowForUnstarted } from './batch-report.js';
+} from './progress.js';
+import { rowFromOutcome, rowForUnstarted } from './report.js';
 import {
   chooseRetries,
   countRetriesSkipped,
@@ -83,7 +83,7 @@ import {
   retryInfo,
   retryInitialState,
   type RetryPlan,
-} from './batch-retry.js';
+} from './retry.js';
 import {
   batchIdSearchAttribute,
   payoutAttemptWorkflowId,
@@ -91,13 +91,13 @@ import {
   payoutRevisedSignal,
   type PayoutRevision,
   payoutWorkflowId,
-} from './definitions.js';
-import { payoutSummary } from '../domain/payout-summary.js';
-import { PayoutWorkflow } from './payout.js';
-import { batchFinishedNotification } from '../notifications/events.js';
-import { handOverNotification } from './notification.js';
+} from '../definitions.js';
+import { payoutSummary } from '../../domain/payout-summary.js';
+import { PayoutWorkflow } from '../payout.js';
+import { batchFinishedNotification } from '../../notifications/events.js';
+import { handOverNotification } from '../notification/workflow.js';
 
-export { BatchPageWorkflow } from './batch-page.js';
+export { BatchPageWorkflow } from './page.js';
 
 /** A page is a few hundred items; a failed read pauses the batch after these attempts, with the reason. */
 const pageReads = proxyActivities<BatchActivities>({
