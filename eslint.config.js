@@ -23,13 +23,15 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 const workflowDefinitions = [
   '**/workflows/definitions.js',
   '**/workflows/payout/definitions.js',
-  '**/workflows/batch-definitions.js',
-  '**/workflows/batch-schemas.js',
-  '**/workflows/batch-child-options.js',
-  '**/workflows/reconciliation-definitions.js',
+  '**/workflows/batch/definitions.js',
+  '**/workflows/batch/schemas.js',
+  '**/workflows/batch/child-options.js',
+  '**/workflows/reconciliation/definitions.js',
 ];
 const workflowImplementation = {
-  group: ['**/workflows/**', ...workflowDefinitions.map((path) => `!${path}`)],
+  // Modules, not folders: the patterns follow .gitignore, where nothing inside an excluded folder (batch/) can be
+  // let through again.
+  group: ['**/workflows/**/*.js', ...workflowDefinitions.map((path) => `!${path}`)],
   message: 'only workflow definitions modules are shared; move a pure helper to src/domain',
 };
 

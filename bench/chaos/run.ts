@@ -16,7 +16,7 @@ import { type PayoutOutcome, terminalStatuses } from '../../src/domain/payout-ou
 import type { FaultCounters, FaultPatch } from '../../src/sandbox/faults.js';
 import type { LedgerEntry } from '../../src/sandbox/ledger.js';
 import { SeededRandom } from '../../src/sandbox/random.js';
-import { type BatchResult, batchWorkflowId } from '../../src/workflows/batch-definitions.js';
+import { type BatchResult, batchWorkflowId } from '../../src/workflows/batch/definitions.js';
 import { payoutStatusQuery, payoutWorkflowId } from '../../src/workflows/definitions.js';
 import type { PayoutTimings } from '../../src/workflows/payout/workflow.js';
 import { mapLimit } from '../../src/domain/concurrency.js';

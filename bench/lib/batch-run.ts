@@ -3,7 +3,7 @@
  * attributes, codec, the sliding window, continue-as-new, the report), timed from submitBatch to the result.
  */
 import { PayoutsClient } from '../../src/client/payouts-client.js';
-import type { BatchProgress } from '../../src/workflows/batch-definitions.js';
+import type { BatchProgress } from '../../src/workflows/batch/definitions.js';
 import type { PayoutTimings } from '../../src/workflows/payout/workflow.js';
 import { cpuDelta, type HistorySurvey, surveyBatch } from './histories.js';
 import { note, sleep } from './report.js';

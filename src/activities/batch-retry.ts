@@ -13,7 +13,7 @@ import { requestIdentity } from '../domain/request-identity.js';
 import { workflowInput } from '../shared/workflow-input.js';
 import type { ProviderStatus } from '../domain/provider-messages.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import type { ReportRow, RetryPlan } from '../workflows/batch-definitions.js';
+import type { ReportRow, RetryPlan } from '../workflows/batch/definitions.js';
 import { definitelyDeclined, matchesCodes, retryCandidates } from '../domain/retry-rules.js';
 import {
   payoutAttemptWorkflowId,

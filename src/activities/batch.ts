@@ -23,7 +23,7 @@ import {
   batchPageWorkflowId,
   pageItemsQuery,
   type ProviderAmounts,
-} from '../workflows/batch-definitions.js';
+} from '../workflows/batch/definitions.js';
 import { approvalReason } from '../domain/approval-thresholds.js';
 import { reportCsvHeader, reportCsvLine } from '../domain/report-csv.js';
 import { cancelPayoutUpdate, payoutStatusQuery, payoutWorkflowId } from '../workflows/definitions.js';

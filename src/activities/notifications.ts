@@ -1,6 +1,6 @@
 /**
  * Delivery of merchant notifications: one signed POST per attempt. The activity's retry policy (set where
- * the workflows call it, src/workflows/notification.ts) keeps trying for a day, so the receiver learns every
+ * the workflows call it, src/workflows/notification/workflow.ts) keeps trying for a day, so the receiver learns every
  * event even across an outage; it tells events apart by their id, which every retry repeats.
  */
 import { Context, log } from '@temporalio/activity';

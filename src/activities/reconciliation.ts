@@ -9,9 +9,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { payoutIdOfKey } from '../domain/payout-outcome.js';
 import { payoutIdSchema, providerNameSchema, type ProviderName } from '../domain/payout-request.js';
 import { payoutStatusQuery, settlePayoutUpdate } from '../workflows/definitions.js';
-import type { PayoutReconciliation } from '../workflows/reconciliation-definitions.js';
+import type { PayoutReconciliation } from '../workflows/reconciliation/definitions.js';
 
-export type { PayoutReconciliation } from '../workflows/reconciliation-definitions.js';
+export type { PayoutReconciliation } from '../workflows/reconciliation/definitions.js';
 
 export interface ReviewQuery {
   provider?: ProviderName;

@@ -1,6 +1,6 @@
 /** `payouts batch retry-declined <batchId> [--codes C1,C2] [--wait]`: a new attempt for each declined item. */
 import type { Command } from 'commander';
-import { batchWorkflowId, type BatchRetryInfo } from '../workflows/batch-definitions.js';
+import { batchWorkflowId, type BatchRetryInfo } from '../workflows/batch/definitions.js';
 import { normalizeCodes } from '../client/batch-retry.js';
 import { type CliContext, exitCodes, uiLink } from './context.js';
 

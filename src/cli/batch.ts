@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { cardFingerprintKeyOf } from '../config.js';
 import type { ProviderName } from '../domain/payout-request.js';
-import { batchWorkflowId, type BatchProgress } from '../workflows/batch-definitions.js';
+import { batchWorkflowId, type BatchProgress } from '../workflows/batch/definitions.js';
 import { formatOfFile, isProviderName, parseBatchFile, repeatedPayoutIds } from '../client/batch-file.js';
 import { registerRetryDeclinedCommand } from './batch-retry.js';
 import { type CliContext, exitCodes, operatorIdentity, uiLink } from './context.js';

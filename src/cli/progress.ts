@@ -1,6 +1,6 @@
 /** The `--wait` progress line and the closing totals, as pure functions of the batch's progress view. */
 import { formatMoney } from '../domain/currency.js';
-import { batchItemStatuses, type BatchProgress } from '../workflows/batch-definitions.js';
+import { batchItemStatuses, type BatchProgress } from '../workflows/batch/definitions.js';
 
 export interface RateSample {
   /** Items finished when watching began, and when. */

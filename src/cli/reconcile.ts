@@ -1,7 +1,7 @@
 /** `payouts reconcile`: one reconciliation run now, and what it settled. */
 import { type Command, InvalidArgumentError } from 'commander';
 import { payoutIdSchema, providerNameSchema, type ProviderName } from '../domain/payout-request.js';
-import type { ReconciliationResult } from '../workflows/reconciliation-definitions.js';
+import type { ReconciliationResult } from '../workflows/reconciliation/definitions.js';
 import { type CliContext, exitCodes } from './context.js';
 
 type Run = (work: (ctx: CliContext) => Promise<number>) => Promise<void>;

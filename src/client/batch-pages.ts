@@ -4,7 +4,7 @@
  * item n on page floor(n / pageSize) without a table.
  */
 import type { PayoutRequest } from '../domain/payout-request.js';
-import type { BatchItem } from '../workflows/batch-definitions.js';
+import type { BatchItem } from '../workflows/batch/definitions.js';
 import { requestIdentity } from '../domain/request-identity.js';
 
 export const defaultPageSize = 200;

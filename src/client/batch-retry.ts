@@ -16,7 +16,7 @@ import {
   batchWorkflowId,
   type BatchWorkflowInput,
   type BatchRetryInput,
-} from '../workflows/batch-definitions.js';
+} from '../workflows/batch/definitions.js';
 import { batchIdSearchAttribute } from '../workflows/definitions.js';
 import { batchWorkflowTaskTimeout } from './batch-submission.js';
 import { withPageRevisions } from '../shared/batch-report-reader.js';

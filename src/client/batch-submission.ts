@@ -17,9 +17,9 @@ import {
   batchPageWorkflowId,
   batchWorkflowId,
   type ProviderAmounts,
-} from '../workflows/batch-definitions.js';
+} from '../workflows/batch/definitions.js';
 import { approvalReason } from '../domain/approval-thresholds.js';
-import { batchOptionsSchema } from '../workflows/batch-schemas.js';
+import { batchOptionsSchema } from '../workflows/batch/schemas.js';
 import { batchIdSearchAttribute } from '../workflows/definitions.js';
 import type { PayoutTimings } from '../workflows/definitions.js';
 import { planPages } from './batch-pages.js';
@@ -235,5 +235,5 @@ export function batchSummary(batchId: string, requests: readonly PayoutRequest[]
   return summary.length > maxSummaryLength ? `${summary.slice(0, maxSummaryLength - 1)}…` : summary;
 }
 
-/** Re-exported: the client and the worker compute the requirement alike (src/workflows/batch-gates.ts). */
+/** Re-exported: the client and the worker compute the requirement alike (src/workflows/batch/gates.ts). */
 export { approvalReason };

@@ -1,6 +1,6 @@
 /**
  * `payouts/client`: the client library for backend services. Start and follow payouts and batches without
- * any worker code. Types come from the zod schemas in src/domain and src/workflows/batch-definitions.ts.
+ * any worker code. Types come from the zod schemas in src/domain and src/workflows/batch/definitions.ts.
  */
 export { PayoutsClient, workflowTypes } from './payouts-client.js';
 export { batchSummary } from './batch-submission.js';
@@ -35,6 +35,6 @@ export type {
   BatchProgress,
   BatchResult,
   ReportRow,
-} from '../workflows/batch-definitions.js';
+} from '../workflows/batch/definitions.js';
 export { payoutAttemptWorkflowId, payoutWorkflowId } from '../workflows/definitions.js';
-export { batchWorkflowId } from '../workflows/batch-definitions.js';
+export { batchWorkflowId } from '../workflows/batch/definitions.js';

@@ -11,7 +11,7 @@ import {
   batchProgressSchema,
   batchResultSchema,
   reportRowSchema,
-} from '../workflows/batch-schemas.js';
+} from '../workflows/batch/schemas.js';
 
 /** PayoutWorkflow's argument as other clients send it (`timings` is a test hook and left out). */
 export const payoutWorkflowInputSchema = z.object({

@@ -19,7 +19,7 @@ import { codecFromEnvironment } from '../codec/from-config.js';
 import type { PayoutOutcome } from '../domain/payout-outcome.js';
 import type { PayoutRequestInput, ProviderName } from '../domain/payout-request.js';
 import { cardFingerprintKeyFromEnv } from '../config.js';
-import { payoutSearchAttributePairs, requestIdentityMemoKey } from '../workflows/batch-child-options.js';
+import { payoutSearchAttributePairs, requestIdentityMemoKey } from '../workflows/batch/child-options.js';
 import {
   approveBatchUpdate,
   type BatchProgress,
@@ -30,7 +30,7 @@ import {
   pauseBatchUpdate,
   rejectBatchUpdate,
   resumeBatchUpdate,
-} from '../workflows/batch-definitions.js';
+} from '../workflows/batch/definitions.js';
 import {
   awaitOutcomeUpdate,
   cancelPayoutUpdate,
@@ -56,7 +56,7 @@ import { reportText, withPageRevisions } from '../shared/batch-report-reader.js'
 import { compareIdentity, requestIdentity } from '../domain/request-identity.js';
 import { checkPayoutRequest } from './validation.js';
 import { runReconciliation } from './reconciliation.js';
-import type { ReconciliationInput, ReconciliationResult } from '../workflows/reconciliation-definitions.js';
+import type { ReconciliationInput, ReconciliationResult } from '../workflows/reconciliation/definitions.js';
 import { earlierAttempts, latestAttempt, type PayoutAttemptsView } from './payout-attempts.js';
 
 export type { BatchSubmission, SubmitBatchInput } from './batch-submission.js';

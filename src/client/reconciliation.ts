@@ -16,7 +16,7 @@ import {
   type ReconciliationInput,
   type ReconciliationResult,
   type ReconciliationWorkflowType,
-} from '../workflows/reconciliation-definitions.js';
+} from '../workflows/reconciliation/definitions.js';
 
 /** Runs ReconciliationWorkflow once and waits for what it settled. */
 export async function runReconciliation(

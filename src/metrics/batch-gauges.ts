@@ -6,8 +6,8 @@
 import type { Client } from '@temporalio/client';
 import { Gauge, type Registry } from 'prom-client';
 import { mapLimit } from '../domain/concurrency.js';
-import { type BatchProgress, batchProgressQuery } from '../workflows/batch-definitions.js';
-import { batchStateSchema } from '../workflows/batch-schemas.js';
+import { type BatchProgress, batchProgressQuery } from '../workflows/batch/definitions.js';
+import { batchStateSchema } from '../workflows/batch/schemas.js';
 
 /** A scrape never waits longer than this for Temporal; the gauges then keep their previous values. */
 const scrapeBudgetMs = 4_000;

@@ -10,7 +10,7 @@ import {
   pageRevisionsQuery,
   pageRowsQuery,
   type ReportRow,
-} from '../workflows/batch-definitions.js';
+} from '../workflows/batch/definitions.js';
 import { reportCsvHeader, reportCsvLine } from '../domain/report-csv.js';
 import { mapLimit, withRetries } from '../domain/concurrency.js';
 

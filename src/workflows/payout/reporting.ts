@@ -17,7 +17,7 @@ import { payoutSummary } from '../../domain/payout-summary.js';
 import { countPayoutOutcome } from '../../metrics/workflow-metrics.js';
 import { payoutNotification } from '../../notifications/events.js';
 import { payoutStatusSearchAttribute } from '../definitions.js';
-import { deliverInBackground } from '../notification.js';
+import { deliverInBackground } from '../notification/workflow.js';
 import { payoutFinishedSignal, payoutRevisedSignal, type RecordedEvent } from './definitions.js';
 import { applicationFailure } from './failures.js';
 import { type OutcomeFields, outcomeOf, type PayoutState, recordEvent } from './state.js';

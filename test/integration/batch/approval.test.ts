@@ -8,7 +8,7 @@ import { Client } from '@temporalio/client';
 import { BatchStateError, PayoutsClient, type PayoutRequestInput } from '../../../src/client/index.js';
 import { CodecKeyring, EncryptionCodec, parseCodecKeys } from '../../../src/codec/index.js';
 import { runCommandOrThrow, runNodeScript } from '../../../src/devstack/commands.js';
-import { batchWorkflowId } from '../../../src/workflows/batch-definitions.js';
+import { batchWorkflowId } from '../../../src/workflows/batch/definitions.js';
 import { testServer } from '../helpers.js';
 import { historiesDir } from '../replay-helpers.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';

@@ -9,7 +9,7 @@ import { PayoutsClient } from '../../../src/client/index.js';
 import { CodecKeyring, EncryptionCodec, parseCodecKeys, payoutsDataConverter } from '../../../src/codec/index.js';
 import { generateCodecKeyEntry } from '../../../src/codec/keys.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
-import { batchWorkflowId, type BatchProgress } from '../../../src/workflows/batch-definitions.js';
+import { batchWorkflowId, type BatchProgress } from '../../../src/workflows/batch/definitions.js';
 import { payoutFinishedSignal } from '../../../src/workflows/definitions.js';
 import type { PayoutTimings } from '../../../src/workflows/payout/workflow.js';
 import {

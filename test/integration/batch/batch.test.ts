@@ -3,7 +3,7 @@
 import { PayoutsClient, BatchStateError, type PayoutRequestInput } from '../../../src/client/index.js';
 import { testCards as ecommpayCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { testCards as rbkmoneyCards } from '../../../src/sandbox/rbkmoney/test-cards.js';
-import { batchWorkflowId } from '../../../src/workflows/batch-definitions.js';
+import { batchWorkflowId } from '../../../src/workflows/batch/definitions.js';
 import { batchIdSearchAttribute, payoutWorkflowId } from '../../../src/workflows/definitions.js';
 import { readFile } from 'node:fs/promises';
 import { createActivities } from '../../../src/activities/index.js';

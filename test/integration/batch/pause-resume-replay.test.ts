@@ -5,7 +5,7 @@
 import { PayoutsClient } from '../../../src/client/index.js';
 import { RbkmoneyClient } from '../../../src/providers/rbkmoney/client.js';
 import { testCards } from '../../../src/sandbox/rbkmoney/test-cards.js';
-import { batchPageWorkflowId, batchWorkflowId } from '../../../src/workflows/batch-definitions.js';
+import { batchPageWorkflowId, batchWorkflowId } from '../../../src/workflows/batch/definitions.js';
 import { type PayoutStack, rbkmoneyApiKey, startPayoutStack } from '../payout/stack.js';
 import { replayFailures, replayStarted, type StartedWorkflow } from '../replay-helpers.js';
 import { batchChildTimings, progressUntil, rbkmoneyItem, uniqueId } from './batch-stack.js';

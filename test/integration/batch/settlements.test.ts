@@ -4,7 +4,7 @@
 import { PayoutsClient } from '../../../src/client/index.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
-import { batchPageWorkflowId, batchWorkflowId } from '../../../src/workflows/batch-definitions.js';
+import { batchPageWorkflowId, batchWorkflowId } from '../../../src/workflows/batch/definitions.js';
 import {
   payoutStatusQuery,
   payoutWorkflowId,

@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import { luhnValid, maskPan } from '../../../src/domain/card.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { testCards as ecommpayCards } from '../../../src/sandbox/ecommpay/test-cards.js';
-import { batchPageWorkflowId, batchWorkflowId } from '../../../src/workflows/batch-definitions.js';
+import { batchPageWorkflowId, batchWorkflowId } from '../../../src/workflows/batch/definitions.js';
 import { payoutWorkflowId } from '../../../src/workflows/definitions.js';
 import {
   batchChildTimings,

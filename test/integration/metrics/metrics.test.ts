@@ -16,7 +16,7 @@ import {
   uniqueId,
   type BatchStack,
 } from '../batch/batch-stack.js';
-import { batchWorkflowId } from '../../../src/workflows/batch-definitions.js';
+import { batchWorkflowId } from '../../../src/workflows/batch/definitions.js';
 import { type Sample, samples, sumOf } from './exposition.js';
 
 // Before any connection: this file's runtime feeds the SDK's metrics into the worker registry, as main.ts does.

@@ -11,12 +11,12 @@ import { sign } from '../../../src/providers/ecommpay/signature.js';
 import { createRbkmoneyProvider } from '../../../src/providers/rbkmoney/index.js';
 import { providerRegistry } from '../../../src/providers/registry.js';
 import { createPayoutsWorker } from '../../../src/worker/worker.js';
-import { payoutSearchAttributePairs } from '../../../src/workflows/batch-child-options.js';
+import { payoutSearchAttributePairs } from '../../../src/workflows/batch/child-options.js';
 import { PayoutWorkflow } from '../../../src/workflows/payout/workflow.js';
 import { testServer } from '../helpers.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { payoutStatusQuery, payoutWorkflowId } from '../../../src/workflows/definitions.js';
-import { batchWorkflowId } from '../../../src/workflows/batch-definitions.js';
+import { batchWorkflowId } from '../../../src/workflows/batch/definitions.js';
 import { PayoutsClient } from '../../../src/client/index.js';
 import { replayStarted } from '../replay-helpers.js';
 import {

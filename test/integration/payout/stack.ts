@@ -23,7 +23,7 @@ import { startRelay, type Relay } from '../../../src/webhooks/relay.js';
 import { createPayoutsWorker } from '../../../src/worker/worker.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../../../src/workflows/definitions.js';
 import { PayoutWorkflow, type PayoutTimings } from '../../../src/workflows/payout/workflow.js';
-import { payoutSearchAttributePairs } from '../../../src/workflows/batch-child-options.js';
+import { payoutSearchAttributePairs } from '../../../src/workflows/batch/child-options.js';
 import { connect, testServer, uniqueTaskQueue, type TemporalTarget, type TestConnections } from '../helpers.js';
 import type { StartedWorkflow } from '../replay-helpers.js';
 import { waitFor as sharedWaitFor } from '../../support/wait-for.js';

@@ -15,7 +15,7 @@ import { startDevServer, type DevServer } from '../../../src/devstack/dev-server
 import { freePort } from '../../../src/devstack/ports.js';
 import { createLogger } from '../../../src/logging.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
-import { payoutSearchAttributePairs } from '../../../src/workflows/batch-child-options.js';
+import { payoutSearchAttributePairs } from '../../../src/workflows/batch/child-options.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../../../src/workflows/definitions.js';
 import { payoutSummary } from '../../../src/domain/payout-summary.js';
 import { PayoutWorkflow } from '../../../src/workflows/payout/workflow.js';

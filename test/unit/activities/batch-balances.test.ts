@@ -4,7 +4,7 @@ import { createBatchActivities } from '../../../src/activities/batch.js';
 import type { PayoutProvider } from '../../../src/providers/contract.js';
 import { SystemicProviderError } from '../../../src/providers/errors.js';
 import type { ProviderRegistry } from '../../../src/providers/registry.js';
-import type { ProviderAmounts } from '../../../src/workflows/batch-definitions.js';
+import type { ProviderAmounts } from '../../../src/workflows/batch/definitions.js';
 
 /** Providers by name; rbkmoney's wallet holds `walletRub` RUB; ecommpay has no balance to ask; the rest fail. */
 function registry(walletRub: number): ProviderRegistry {

@@ -1,5 +1,5 @@
 import { bar, describeBatch, formatDuration, progressLine, ratePerSecond } from '../../../src/cli/progress.js';
-import type { BatchProgress } from '../../../src/workflows/batch-definitions.js';
+import type { BatchProgress } from '../../../src/workflows/batch/definitions.js';
 
 const view = (fields: Partial<BatchProgress> = {}): BatchProgress => ({
   batchId: 'b-1',

@@ -2,7 +2,7 @@ import { approvalReason, batchTotals } from '../../../src/client/batch-submissio
 import { approvalLines } from '../../../src/cli/batch.js';
 import { ConfigError, parseConfig } from '../../../src/config.js';
 import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
-import type { BatchItem, BatchProgress } from '../../../src/workflows/batch-definitions.js';
+import type { BatchItem, BatchProgress } from '../../../src/workflows/batch/definitions.js';
 
 function item(seq: number, provider: 'rbkmoney' | 'ecommpay', amount: number, currency = 'RUB', duplicateOf?: number) {
   const request = payoutRequestSchema.parse({ payoutId: `p-${seq}`, provider, amount, currency, card: { token: 't' } });

@@ -52,6 +52,11 @@ const broken: Array<[string, string, string]> = [
     "import { PayoutWorkflow } from '../workflows/payout/workflow.js';",
   ],
   [
+    'metrics import no workflow implementation from a workflow folder',
+    'src/metrics/batch-gauges.ts',
+    "import { progressOf } from '../workflows/batch/state.js';",
+  ],
+  [
     'activities import no client',
     'src/activities/batch.ts',
     "import { PayoutsClient } from '../client/payouts-client.js';",
@@ -105,7 +110,12 @@ const allowed: Array<[string, string, string]> = [
   [
     'activities import workflow definitions',
     'src/activities/batch.ts',
-    "import { batchWorkflowId } from '../workflows/batch-definitions.js';",
+    "import { batchWorkflowId } from '../workflows/batch/definitions.js';",
+  ],
+  [
+    'client imports the definitions of a workflow folder',
+    'src/client/reconciliation.ts',
+    "import type { ReconciliationInput } from '../workflows/reconciliation/definitions.js';",
   ],
   ['domain imports domain', 'src/domain/scheme-rules/rbkmoney.ts', "import { luhnValid } from '../card.js';"],
 ];

@@ -1,6 +1,6 @@
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { batchOptionsSchema } from '../../../src/workflows/batch-schemas.js';
-import { batchOptionDefaults, withBatchDefaults } from '../../../src/workflows/batch-definitions.js';
+import { batchOptionsSchema } from '../../../src/workflows/batch/schemas.js';
+import { batchOptionDefaults, withBatchDefaults } from '../../../src/workflows/batch/definitions.js';
 import { defaultWorkflowsPath, webpackConfigHook } from '../../../src/worker/bundling.js';
 
 // A worker evaluates the bundle's modules anew for every workflow it creates (cache misses included): zod
@@ -15,7 +15,7 @@ test('the workflow bundle holds none of zod and no schema module', async () => {
   expect(modules).toContain('src/workflows/payout/workflow.ts');
   expect(modules.filter((module) => module.startsWith('node_modules/zod/'))).toEqual([]);
   expect(modules).not.toContain('src/domain/payout-request.ts');
-  expect(modules).not.toContain('src/workflows/batch-schemas.ts');
+  expect(modules).not.toContain('src/workflows/batch/schemas.ts');
 }, 60_000);
 
 test('the batch workflow fills in the same defaults as the schema the client validates with', () => {

@@ -1,5 +1,5 @@
 import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
-import type { BatchItem } from '../../../src/workflows/batch-definitions.js';
+import type { BatchItem } from '../../../src/workflows/batch/definitions.js';
 import {
   addStarted,
   approvalDeadlineReason,
@@ -8,8 +8,8 @@ import {
   refuseApproval,
   remainingAmounts,
   shortfallReason,
-} from '../../../src/workflows/batch-gates.js';
-import { initialState, progressDetails, progressView } from '../../../src/workflows/batch-progress.js';
+} from '../../../src/workflows/batch/gates.js';
+import { initialState, progressDetails, progressView } from '../../../src/workflows/batch/progress.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const source = { itemCount: 3, pageSize: 2, pageCount: 2 };

@@ -1,6 +1,6 @@
-import type { PayoutOutcome } from '../../../src/domain/payout-outcome.js';
-import { addTotals, eventHeadroom } from '../../../src/workflows/batch-definitions.js';
-import { batchOptionsSchema } from '../../../src/workflows/batch-schemas.js';
+import { finishedAt as at, outcome } from './payout-outcome-fixture.js';
+import { addTotals, eventHeadroom } from '../../../src/workflows/batch/definitions.js';
+import { batchOptionsSchema } from '../../../src/workflows/batch/schemas.js';
 import {
   applyOutcome,
   countUnstarted,
@@ -12,25 +12,9 @@ import {
   progressDetails,
   progressView,
   shouldContinueAsNew,
-} from '../../../src/workflows/batch-progress.js';
+} from '../../../src/workflows/batch/progress.js';
 
-const at = '2026-01-01T00:00:00.000Z';
 const source = { itemCount: 10, pageSize: 4, pageCount: 3 };
-
-function outcome(payoutId: string, fields: Partial<PayoutOutcome> = {}): PayoutOutcome {
-  return {
-    payoutId,
-    status: 'succeeded',
-    provider: 'ecommpay',
-    amount: 1_000,
-    currency: 'RUB',
-    maskedCard: '424242******4242',
-    attempt: 1,
-    idempotencyKey: payoutId,
-    finishedAt: at,
-    ...fields,
-  };
-}
 
 function stateWithInFlight(...payoutIds: string[]) {
   const state = initialState(at);

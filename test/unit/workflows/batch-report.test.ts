@@ -1,6 +1,6 @@
 import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
 import { csvCell } from '../../../src/domain/report-csv.js';
-import { reportCsv, rowForUnstarted, rowFromOutcome, rowKey } from '../../../src/workflows/batch-report.js';
+import { reportCsv, rowForUnstarted, rowFromOutcome, rowKey } from '../../../src/workflows/batch/report.js';
 
 const request = payoutRequestSchema.parse({
   payoutId: 'p-2',

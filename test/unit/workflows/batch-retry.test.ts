@@ -2,7 +2,7 @@ import { normalizeCodes } from '../../../src/client/batch-retry.js';
 import type { PayoutOutcome } from '../../../src/domain/payout-outcome.js';
 import { payoutRequestSchema } from '../../../src/domain/payout-request.js';
 import { definitelyDeclined, retryCandidates } from '../../../src/domain/retry-rules.js';
-import type { BatchRetryInput, ReportRow } from '../../../src/workflows/batch-definitions.js';
+import type { BatchRetryInput, ReportRow } from '../../../src/workflows/batch/definitions.js';
 import {
   chooseRetries,
   countRetriesSkipped,
@@ -11,7 +11,7 @@ import {
   retryInfo,
   retryInitialState,
   type RetryPlan,
-} from '../../../src/workflows/batch-retry.js';
+} from '../../../src/workflows/batch/retry.js';
 import { payoutAttemptWorkflowId, workflowIdOfKey } from '../../../src/workflows/definitions.js';
 
 const row = (seq: number, status: ReportRow['status'], extra: Partial<ReportRow> = {}): ReportRow => ({

@@ -2,10 +2,10 @@
  * The batch report: one row per item and attempt, built inside the workflows (pure, deterministic) and written as CSV by
  * the report activity and the client. Cards only ever appear masked.
  */
-import type { PayoutOutcome } from '../domain/payout-outcome.js';
-import type { BatchItem, ReportRow } from './batch-definitions.js';
-import { maskedCardOf } from '../domain/payout-summary.js';
-import { reportCsvHeader, reportCsvLine } from '../domain/report-csv.js';
+import type { PayoutOutcome } from '../../domain/payout-outcome.js';
+import type { BatchItem, ReportRow } from './definitions.js';
+import { maskedCardOf } from '../../domain/payout-summary.js';
+import { reportCsvHeader, reportCsvLine } from '../../domain/report-csv.js';
 
 export function rowFromOutcome(seq: number, outcome: PayoutOutcome): ReportRow {
   return {

@@ -18,10 +18,10 @@ import {
   pageRowsSignal,
   type BatchTotals,
   type ReportRow,
-} from './batch-definitions.js';
-import { emptyCounts, hasRevisions, moveItem } from './batch-progress.js';
-import { compareRows, rowForUnstarted, rowFromOutcome, rowKey } from './batch-report.js';
-import { payoutRevisedSignal } from './definitions.js';
+} from './definitions.js';
+import { emptyCounts, hasRevisions, moveItem } from './progress.js';
+import { compareRows, rowForUnstarted, rowFromOutcome, rowKey } from './report.js';
+import { payoutRevisedSignal } from '../definitions.js';
 
 /** A page whose batch never closes it (terminated by hand) still ends. */
 const defaultMaxLifetimeMs = 90 * 24 * 3_600_000;

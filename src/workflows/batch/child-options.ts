@@ -5,17 +5,17 @@
  * "different request".
  */
 import type { SearchAttributePair } from '@temporalio/common';
-import { legacyRequestHashMemoKey, requestIdentityMemoKey } from '../domain/memo-keys.js';
-import type { PayoutRequest } from '../domain/payout-request.js';
+import { legacyRequestHashMemoKey, requestIdentityMemoKey } from '../../domain/memo-keys.js';
+import type { PayoutRequest } from '../../domain/payout-request.js';
 import {
   batchIdSearchAttribute,
   payoutAmountSearchAttribute,
   payoutCurrencySearchAttribute,
   payoutProviderSearchAttribute,
   payoutStatusSearchAttribute,
-} from './definitions.js';
+} from '../definitions.js';
 
-export { legacyRequestHashMemoKey, requestIdentityMemoKey } from '../domain/memo-keys.js';
+export { legacyRequestHashMemoKey, requestIdentityMemoKey } from '../../domain/memo-keys.js';
 
 /** The memo a child payout is started with: the identity under its key, a legacy item's hash under the old one. */
 export function requestMemo(item: { requestIdentity?: string; requestHash?: string }): Record<string, string> {

@@ -6,8 +6,8 @@
  * Schedule per provider (src/client/reconciliation.ts) and on demand by `payouts reconcile`.
  */
 import { ActivityFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { ReconciliationActivities } from '../activities/reconciliation.js';
-import type { ReconciliationInput, ReconciliationResult } from './reconciliation-definitions.js';
+import type { ReconciliationActivities } from '../../activities/reconciliation.js';
+import type { ReconciliationInput, ReconciliationResult } from './definitions.js';
 
 const listing = proxyActivities<ReconciliationActivities>({
   startToCloseTimeout: '2 minutes',

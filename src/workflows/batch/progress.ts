@@ -2,8 +2,8 @@
  * The arithmetic of a batch: counting outcomes, the circuit breaker and the progress view. Pure functions over
  * BatchRunState, so the rules are unit-tested without Temporal and the workflow stays short.
  */
-import { formatMoney } from '../domain/currency.js';
-import type { PayoutOutcome } from '../domain/payout-outcome.js';
+import { formatMoney } from '../../domain/currency.js';
+import type { PayoutOutcome } from '../../domain/payout-outcome.js';
 import {
   batchItemStatuses,
   type BatchItemStatus,
@@ -13,8 +13,8 @@ import {
   type BatchWorkflowInput,
   eventHeadroom,
   type PauseState,
-} from './batch-definitions.js';
-import { awaitingApproval } from './batch-gates.js';
+} from './definitions.js';
+import { awaitingApproval } from './gates.js';
 
 export function emptyCounts(): Record<BatchItemStatus, number> {
   return Object.fromEntries(batchItemStatuses.map((status) => [status, 0])) as Record<BatchItemStatus, number>;

@@ -1,11 +1,11 @@
 /**
  * The zod schemas of the batch's external shapes: its options (validated at submission), report rows,
  * progress and result. The client, the CLI and the JSON Schemas in schemas/ use them; workflow code imports
- * only their types (batch-definitions.ts re-exports them), so the workflow bundle holds no zod.
+ * only their types (definitions.ts re-exports them), so the workflow bundle holds no zod.
  */
 import { z } from 'zod';
-import { payoutIdSchema, providerNameSchema } from '../domain/payout-request.js';
-import { batchItemStatuses, batchOptionDefaults, eventHeadroom, minEventsForItems } from './batch-constants.js';
+import { payoutIdSchema, providerNameSchema } from '../../domain/payout-request.js';
+import { batchItemStatuses, batchOptionDefaults, eventHeadroom, minEventsForItems } from './constants.js';
 
 export const batchItemStatusSchema = z.enum(batchItemStatuses);
 export type BatchItemStatus = z.infer<typeof batchItemStatusSchema>;

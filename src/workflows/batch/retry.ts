@@ -1,13 +1,13 @@
 /**
  * Retrying a batch's declined items (`payouts batch retry-declined`), as pure rules: which report rows are
  * candidates, when a provider's answer proves an attempt can no longer pay, and how a retry run counts. The
- * workflow (batch.ts) and the planning activity (activities/batch-retry.ts) share them; unit-tested. Which
+ * workflow (window.ts) and the planning activity (activities/batch-retry.ts) share them; unit-tested. Which
  * attempts may be retried at all is decided by domain/retry-rules.ts.
  */
-import type { BatchProgress, BatchRetryInput, BatchRunState, RetryPlan, RetryTally } from './batch-definitions.js';
-import { emptyCounts, initialState } from './batch-progress.js';
+import type { BatchProgress, BatchRetryInput, BatchRunState, RetryPlan, RetryTally } from './definitions.js';
+import { emptyCounts, initialState } from './progress.js';
 
-export type { RetryPlan } from './batch-definitions.js';
+export type { RetryPlan } from './definitions.js';
 
 /** Reasons kept in the progress view; the rest are only counted (the state stays a few KB). */
 export const maxSkippedSamples = 20;

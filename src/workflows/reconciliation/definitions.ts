@@ -2,9 +2,9 @@
  * ReconciliationWorkflow's contract: its input and result, what it reports per payout, and the id of the
  * Schedule that runs it per provider. The client and the activities import this, never the workflow itself.
  */
-import type { PayoutStatus } from '../domain/payout-outcome.js';
-import type { ProviderName } from '../domain/payout-request.js';
-import type { RecordedEvent } from './definitions.js';
+import type { PayoutStatus } from '../../domain/payout-outcome.js';
+import type { ProviderName } from '../../domain/payout-request.js';
+import type { RecordedEvent } from '../definitions.js';
 
 export interface PayoutReconciliation {
   payoutId: string;

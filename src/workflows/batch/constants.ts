@@ -1,9 +1,9 @@
 /**
  * The zod-free constants of a batch: how an item can end, the option defaults and the event budget of a run.
- * batch-definitions.ts (workflow code) and batch-schemas.ts (zod, client side) both read them, so neither
+ * definitions.ts (workflow code) and schemas.ts (zod, client side) both read them, so neither
  * imports the other at run time.
  */
-import { terminalStatuses } from '../domain/payout-statuses.js';
+import { terminalStatuses } from '../../domain/payout-statuses.js';
 
 /** How one item of a batch ended: a payout's terminal status, or `duplicate` when it was never started. */
 export const batchItemStatuses = [...terminalStatuses, 'duplicate'] as const;
@@ -20,7 +20,7 @@ export function eventHeadroom(concurrency: number): number {
 export const minEventsForItems = 60;
 
 /**
- * The options' defaults. batchOptionsSchema (batch-schemas.ts) applies them and validates at submission;
+ * The options' defaults. batchOptionsSchema (schemas.ts) applies them and validates at submission;
  * the workflow fills in the same defaults for an input that left some out, without zod (see the header).
  */
 export const batchOptionDefaults = {

@@ -12,8 +12,9 @@ import {
   CancellationScope,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { NotificationActivities } from '../activities/notifications.js';
-import type { MerchantNotification } from '../notifications/schemas.js';
+import type { NotificationActivities } from '../../activities/notifications.js';
+import type { MerchantNotification } from '../../notifications/schemas.js';
+import { merchantNotificationWorkflowId } from './definitions.js';
 
 /**
  * A day of retries, backing off to 10 minutes: a merchant's outage of several hours still gets every event.
@@ -37,8 +38,6 @@ export function deliverInBackground(notification: MerchantNotification): Promise
       }),
   );
 }
-
-export const merchantNotificationWorkflowId = (eventId: string) => `notification-${eventId}`;
 
 /** Delivers one notification (a day of retries). Its id carries the event id, so each event is sent by one run. */
 export async function MerchantNotificationWorkflow(notification: MerchantNotification): Promise<void> {

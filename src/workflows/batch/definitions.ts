@@ -3,10 +3,10 @@
  * tests. Kept apart from definitions.ts (PayoutWorkflow's) so each workflow's contract reads on its own.
  * No zod here: workflow code imports this file, and a workflow's modules are evaluated anew for every
  * workflow a worker creates. The shapes' zod schemas (the source of the JSON Schemas in schemas/ for
- * clients in other languages, and of the types re-exported below) are in batch-schemas.ts.
+ * clients in other languages, and of the types re-exported below) are in schemas.ts.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { PayoutRequest, ProviderName } from '../domain/payout-request.js';
+import type { PayoutRequest, ProviderName } from '../../domain/payout-request.js';
 import type {
   ApprovalDecision,
   BatchItemStatus,
@@ -16,11 +16,11 @@ import type {
   BatchRetryInfo,
   PauseState,
   ReportRow,
-} from './batch-schemas.js';
-import { batchItemStatuses, batchOptionDefaults } from './batch-constants.js';
-import type { PayoutTimings } from './definitions.js';
+} from './schemas.js';
+import { batchItemStatuses, batchOptionDefaults } from './constants.js';
+import type { PayoutTimings } from '../definitions.js';
 
-export { batchItemStatuses, batchOptionDefaults, eventHeadroom, minEventsForItems } from './batch-constants.js';
+export { batchItemStatuses, batchOptionDefaults, eventHeadroom, minEventsForItems } from './constants.js';
 
 export type {
   ApprovalDecision,
@@ -32,7 +32,7 @@ export type {
   BatchRetryInfo,
   PauseState,
   ReportRow,
-} from './batch-schemas.js';
+} from './schemas.js';
 
 export type RetryTally = Pick<BatchRetryInfo, 'retried' | 'skipped' | 'skippedSamples'>;
 

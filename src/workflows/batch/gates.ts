@@ -3,8 +3,8 @@
  * (who may approve or reject, and what each decision does) and the providers' balance check (what is still
  * to be paid, and the pause reason when an account holds less). Unit-tested without Temporal.
  */
-import { formatMoney } from '../domain/currency.js';
-import type { ProviderName } from '../domain/payout-request.js';
+import { formatMoney } from '../../domain/currency.js';
+import type { ProviderName } from '../../domain/payout-request.js';
 import type {
   ApprovalDecision,
   BalanceShortfall,
@@ -13,7 +13,7 @@ import type {
   BatchRunState,
   BatchWorkflowInput,
   ProviderAmounts,
-} from './batch-definitions.js';
+} from './definitions.js';
 
 // ---- approval ----
 

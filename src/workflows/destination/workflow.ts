@@ -15,10 +15,10 @@ import {
   setCurrentDetails,
   setHandler,
 } from '@temporalio/workflow';
-import type { CardBindingActivities } from '../activities/card-binding.js';
-import { maskPan } from '../domain/card.js';
-import type { PanCard } from '../domain/payout-request.js';
-import type { BindingEvent } from '../domain/provider-messages.js';
+import type { CardBindingActivities } from '../../activities/card-binding.js';
+import { maskPan } from '../../domain/card.js';
+import type { PanCard } from '../../domain/payout-request.js';
+import type { BindingEvent } from '../../domain/provider-messages.js';
 import {
   bindingEventSignal,
   type BindingOutcome,
@@ -27,8 +27,8 @@ import {
   type DestinationView,
   nonRetryableFailureTypes,
   registerBindingWaiterUpdate,
-} from './definitions.js';
-import { formatDuration, nextPollDelay } from './payout/decisions.js';
+} from '../definitions.js';
+import { formatDuration, nextPollDelay } from '../payout/decisions.js';
 
 export interface BindingTimings {
   firstPollAfterMs: number;
