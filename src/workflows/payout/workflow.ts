@@ -52,7 +52,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
 }
 
 /**
- * The client and the batch start a payout with its search attributes set (batch-child-options.ts): writing
+ * The client and the batch start a payout with its search attributes set (batch/child-options.ts): writing
  * them again costs two visibility writes per payout. Histories from before 'prepare-payout' wrote them.
  */
 function announce(state: PayoutState): boolean {
