@@ -231,8 +231,10 @@ export async function BatchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
   );
   setHandler(
     resumeBatchUpdate,
-    (_request: BatchControlRequest) => {
+    ({ reason }: BatchControlRequest) => {
       delete state.paused;
+      // No command: recording the reason replays on every history.
+      state.resumed = { reason: reason ?? 'resumed by an operator', at: now() };
       state.consecutiveSystemicFailures = 0;
       state.balanceChecked = false;
       changes++;
