@@ -20,3 +20,20 @@ test('batch resume sends its reason to the workflow', async () => {
   await payouts.resumeBatch('b-1', 'provider balance topped up');
   expect(updates).toEqual([{ name: 'resume', args: [{ reason: 'provider balance topped up' }] }]);
 });
+
+// The workflow signatures the library ships (payouts/definitions) are the implementations' own: tsc fails here
+// when a workflow's input or result changes and the shipped type does not.
+import type * as shipped from '../../../src/client/definitions.js';
+import type { BatchPageWorkflow, BatchWorkflow } from '../../../src/workflows/batch.js';
+import type { PayoutWorkflow } from '../../../src/workflows/payout.js';
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const signaturesMatch: [
+  Same<typeof PayoutWorkflow, shipped.PayoutWorkflow>,
+  Same<typeof BatchWorkflow, shipped.BatchWorkflow>,
+  Same<typeof BatchPageWorkflow, shipped.BatchPageWorkflow>,
+] = [true, true, true];
+
+test('the shipped workflow signatures are the implementations', () => {
+  expect(signaturesMatch).toEqual([true, true, true]);
+});
