@@ -124,3 +124,19 @@ test('a service type-checks against the shipped types; a wrong type is caught', 
   );
   expect(failed.stdout).toMatch(/wrong\.ts.*TS2322/);
 });
+
+test('the installed `payouts` command runs from the built files: --version, and a dry run with no server exits 2 on a bad file', async () => {
+  const bin = path.join(app, 'node_modules/.bin/payouts');
+  const version = await run(bin, ['--version'], { cwd: app, env });
+  const manifest = JSON.parse(await readFile(path.join(repo, 'package.json'), 'utf8')) as { version: string };
+  expect(version.stdout.trim()).toBe(manifest.version);
+  await writeFile(path.join(app, 'empty.csv'), 'payout_id,provider,amount,currency,pan\n');
+  const dryRun = await run(bin, ['batch', 'validate', 'empty.csv', '-o', 'json'], { cwd: app, env }).catch(
+    (error: { code: number; stdout: string }) => error,
+  );
+  expect(dryRun).toMatchObject({ code: 2 });
+  expect(JSON.parse(dryRun.stdout)).toMatchObject({
+    rows: 0,
+    problems: [{ reason: 'the file has a header but no rows' }],
+  });
+});
