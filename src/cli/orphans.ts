@@ -41,7 +41,10 @@ export async function fetchOrphans(url: string): Promise<OrphansAnswer['orphans'
 export function describeOrphans(orphans: OrphansAnswer['orphans']): string[] {
   if (orphans.length === 0) return ['no orphan callbacks'];
   return orphans.map((orphan) => {
-    const state = typeof orphan.event.state === 'string' ? ` ${orphan.event.state}` : '';
+    // A payout event carries status.state, a card binding's event its state.
+    const status = orphan.event.status as { state?: unknown } | undefined;
+    const said = status?.state ?? orphan.event.state;
+    const state = typeof said === 'string' ? ` ${said}` : '';
     return `${orphan.receivedAt}  ${orphan.workflowId}  ${orphan.reason}${state}`;
   });
 }

@@ -141,3 +141,37 @@ test('an approval wait, a pause and a resume with its reason, and the approver n
   const listed = await payouts(['batch', 'list', '--batch', batchId, '-o', 'json']);
   expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ batchId })]);
 });
+
+test("payouts orphans lists the relay's orphan journal from its internal port; a relay that is down exits 4", async () => {
+  const workflowId = `payout-${uniqueId('closed')}`;
+  await env.stack.orphans.add({
+    receivedAt: new Date().toISOString(),
+    workflowId,
+    reason: 'payout closed',
+    event: {
+      provider: 'ecommpay',
+      idempotencyKey: workflowId.slice('payout-'.length),
+      eventId: 'e-1',
+      status: { state: 'succeeded' },
+    },
+  });
+  const internal = new URL(env.stack.relay.internalUrl);
+  const relayEnv = (port: string) => ({ RELAY_INTERNAL_HOST: internal.hostname, RELAY_INTERNAL_PORT: port });
+  const listed = await runPayoutsCli(['orphans', '-o', 'json'], {
+    taskQueue: env.stack.taskQueue,
+    env: { DATA_DIR: dataDir, ...relayEnv(internal.port) },
+  });
+  expect(listed.code).toBe(0);
+  expect(JSON.parse(listed.stdout)).toEqual(
+    expect.arrayContaining([expect.objectContaining({ workflowId, reason: 'payout closed' })]),
+  );
+  const text = await runPayoutsCli(['orphans'], {
+    taskQueue: 'unused',
+    env: { DATA_DIR: dataDir, ...relayEnv(internal.port) },
+  });
+  expect(text.stdout).toMatch(new RegExp(`${workflowId}  payout closed succeeded`));
+
+  const down = await runPayoutsCli(['orphans'], { taskQueue: 'unused', env: { DATA_DIR: dataDir, ...relayEnv('1') } });
+  expect(down.code).toBe(4);
+  expect(down.stderr).toContain('did not answer');
+});
