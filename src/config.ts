@@ -81,6 +81,8 @@ export const configSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   TEMPORAL_GRPC_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
+  /** Where operators open the Temporal UI (compose, Temporal Cloud); links are built on it. */
+  TEMPORAL_UI_URL: z.url().optional(),
   PAYOUTS_TASK_QUEUE: z.string().min(1).default('payouts'),
   /**
    * Provider protection, e.g. `ecommpay=20,rbkmoney=5`: each listed provider's payouts run on a task queue of

@@ -1,6 +1,6 @@
 /** `payouts batch retry-declined <batchId> [--codes C1,C2] [--wait]`: a new attempt for each declined item. */
 import type { Command } from 'commander';
-import { batchWorkflowId, type BatchRetryInfo } from '../workflows/batch/definitions.js';
+import { batchWorkflowId, type BatchRetryInfo } from '../client/definitions.js';
 import { normalizeCodes } from '../client/batch-retry.js';
 import { type CliContext, exitCodes, uiLink } from './context.js';
 
@@ -34,22 +34,21 @@ async function retryDeclinedCommand(
   const client = await ctx.client();
   const codes = normalizeCodes(options.codes?.split(',') ?? []);
   const start = await client.retryDeclined(batchId, { codes });
-  if (!start.started) {
-    ctx.out.print(`batch ${batchId}: nothing to retry (${start.reason})`);
-    return exitCodes.ok;
-  }
+  const link = uiLink(ctx.cfg, batchWorkflowId(batchId));
   const which = codes.length > 0 ? ` with code ${codes.join(', ')}` : '';
-  ctx.out.print(
-    `batch ${batchId}: retry ${start.round} started for its declined items${which} (${start.declined} declined)`,
+  ctx.out.result({ type: 'retry', ...start, batchId, link }, () =>
+    start.started
+      ? [
+          `batch ${batchId}: retry ${start.round} started for its declined items${which} (${start.declined} declined)`,
+          `  ${link}`,
+          ...(options.wait ? [] : [`  follow it: payouts batch status ${batchId}`]),
+        ]
+      : [`batch ${batchId}: nothing to retry (${start.reason})`],
   );
-  ctx.out.print(`  ${uiLink(ctx.cfg, batchWorkflowId(batchId))}`);
-  if (!options.wait) {
-    ctx.out.print(`  follow it: payouts batch status ${batchId}`);
-    return exitCodes.ok;
-  }
+  if (!start.started || !options.wait) return exitCodes.ok;
   const code = await watch(ctx, batchId);
   const { retry } = await client.getBatch(batchId);
-  if (retry) for (const line of describeRetry(retry)) ctx.out.print(line);
+  if (retry) ctx.out.result({ type: 'retried', ...retry }, () => describeRetry(retry));
   return code;
 }
 

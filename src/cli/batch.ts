@@ -1,36 +1,22 @@
 /** `payouts batch ...`: submit a file, follow, pause, resume, cancel, fetch the report. */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { cardFingerprintKeyOf } from '../config.js';
 import type { ProviderName } from '../domain/payout-request.js';
-import { batchWorkflowId, type BatchProgress } from '../workflows/batch/definitions.js';
-import { formatOfFile, isProviderName, parseBatchFile, repeatedPayoutIds } from '../client/batch-file.js';
+import { batchWorkflowId, type BatchProgress } from '../client/definitions.js';
+import { formatOfFile, parseBatchFile, repeatedPayoutIds } from '../client/batch-file.js';
+import { registerBatchInspectCommands } from './batch-inspect.js';
+import { instantOption, positiveInteger, providerOption } from './options.js';
 import { registerRetryDeclinedCommand } from './batch-retry.js';
-import { type CliContext, exitCodes, operatorIdentity, uiLink } from './context.js';
-import { describeBatch, paidAmounts, progressLine, statusCounts } from './progress.js';
-import { BatchValidationError, describeItemProblem } from '../client/errors.js';
+import { type CliContext, exitCodes, uiLink } from './context.js';
+import { describeBatch, paidAmounts, progressEvent, progressLine, statusCounts } from './progress.js';
+import type { Output } from './output.js';
+import { BatchValidationError, describeItemProblem, type ItemProblem } from '../client/errors.js';
 import { providerValidator } from '../client/provider-validation.js';
 import { batchFileTag } from '../domain/request-identity.js';
 
 type Run = (work: (ctx: CliContext) => Promise<number>) => Promise<void>;
-
-export function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError('must be a whole number >= 1');
-  return number;
-}
-
-export function providerOption(value: string): ProviderName {
-  if (!isProviderName(value)) throw new InvalidArgumentError('must be ecommpay or rbkmoney');
-  return value;
-}
-
-export function instantOption(value: string): string {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new InvalidArgumentError('must be a date and time, e.g. 2030-01-31T09:00:00+03:00');
-  return new Date(ms).toISOString();
-}
 
 /**
  * A batchId from the file: its name and the first hex digits of a keyed tag of its content (CARD_FINGERPRINT_KEY),
@@ -57,27 +43,25 @@ interface SubmitOptions {
 
 async function submit(ctx: CliContext, file: string, options: SubmitOptions): Promise<number> {
   const { out } = ctx;
-  const format = formatOfFile(file);
-  if (!format) {
-    out.error(`${file}: use a .csv or .jsonl file`);
-    return exitCodes.invalidInput;
-  }
-  const content = await readFile(file, 'utf8');
-  const parsed = parseBatchFile(content, format, {
+  const read = await readBatchFile(ctx, file);
+  if (!read) return exitCodes.invalidInput;
+  const parsed = parseBatchFile(read.content, read.format, {
     ...(options.provider ? { provider: options.provider } : {}),
     validate: providerValidator(),
   });
   if (parsed.problems.length > 0) {
-    out.error(`${file}: ${parsed.problems.length} problem(s) in ${parsed.rows} row(s); nothing was submitted:`);
-    for (const problem of parsed.problems) out.error(`  ${describeItemProblem(problem)}`);
+    reportProblems(out, { file, rows: parsed.rows, problems: parsed.problems });
     return exitCodes.invalidInput;
   }
-  for (const repeat of repeatedPayoutIds(parsed.items)) {
-    out.print(
-      `note: line ${repeat.line} repeats payout_id ${repeat.payoutId} of line ${repeat.firstLine}; it will be reported as duplicate`,
-    );
+  const repeats = repeatedPayoutIds(parsed.items);
+  if (out.format === 'text') {
+    for (const repeat of repeats) {
+      out.print(
+        `note: line ${repeat.line} repeats payout_id ${repeat.payoutId} of line ${repeat.firstLine}; it will be reported as duplicate`,
+      );
+    }
   }
-  const batchId = options.batchId ?? batchIdForFile(file, content, cardFingerprintKeyOf(ctx.cfg));
+  const batchId = options.batchId ?? batchIdForFile(file, read.content, cardFingerprintKeyOf(ctx.cfg));
   const client = await ctx.client();
   let submission;
   try {
@@ -90,49 +74,81 @@ async function submit(ctx: CliContext, file: string, options: SubmitOptions): Pr
         ...(options.stopAfter ? { stopAfterConsecutiveSystemicFailures: options.stopAfter } : {}),
       },
       ...(options.notBefore ? { notBefore: options.notBefore } : {}),
-      submittedBy: operatorIdentity(ctx.cfg),
+      submittedBy: client.identity,
     });
   } catch (error) {
     if (!(error instanceof BatchValidationError)) throw error;
-    out.error(error.message);
+    reportProblems(out, { file, rows: parsed.rows, problems: [...error.problems] });
     return exitCodes.invalidInput;
   }
-  out.print(
+  const link = uiLink(ctx.cfg, submission.workflowId);
+  out.result({ type: 'submitted', ...submission, repeats, link }, () => [
     submission.created
       ? `batch ${batchId}: ${submission.itemCount} payouts submitted (${submission.pageCount} page(s))`
       : `batch ${batchId} was already submitted with this file; following it`,
-  );
-  out.print(`  ${uiLink(ctx.cfg, submission.workflowId)}`);
-  if (submission.approval) {
-    out.print(`  needs approval: ${submission.approval.reason}; nothing is paid until someone other than`);
-    out.print(`  ${submission.submittedBy} runs, as their own PAYOUTS_OPERATOR: payouts batch approve ${batchId}`);
-  }
-  if (!options.wait) {
-    out.print(`  follow it: payouts batch status ${batchId}`);
-    return exitCodes.ok;
-  }
-  return watch(ctx, batchId);
+    `  ${link}`,
+    ...(submission.approval
+      ? [
+          `  needs approval: ${submission.approval.reason}; nothing is paid until someone other than`,
+          `  ${submission.submittedBy} runs, as their own PAYOUTS_OPERATOR: payouts batch approve ${batchId}`,
+        ]
+      : []),
+    ...(options.wait ? [] : [`  follow it: payouts batch status ${batchId}`]),
+  ]);
+  return options.wait ? watch(ctx, batchId) : exitCodes.ok;
 }
 
-/** Shows the progress line until the batch completes; non-zero unless every item succeeded. */
+/** Reads a .csv or .jsonl batch file; undefined (reported) for another kind. */
+async function readBatchFile(ctx: CliContext, file: string) {
+  const format = formatOfFile(file);
+  if (!format) {
+    reportProblems(ctx.out, { file, rows: 0, problems: [{ item: 0, path: '', reason: 'use a .csv or .jsonl file' }] });
+    return undefined;
+  }
+  return { format, content: await readFile(file, 'utf8') };
+}
+
+/** A refused file: every problem with its line, as text on standard error or as one JSON document. */
+function reportProblems(out: Output, refused: { file: string; rows: number; problems: ItemProblem[] }): void {
+  if (out.format !== 'text') {
+    out.result({ type: 'invalid', ...refused }, () => []);
+    return;
+  }
+  out.error(`${refused.file}: ${refused.problems.length} problem(s) in ${refused.rows} row(s); nothing was submitted:`);
+  for (const problem of refused.problems) out.error(`  ${describeItemProblem(problem)}`);
+}
+
+/**
+ * Follows the batch until it completes: a progress line on a terminal, one `progress` event a poll under
+ * `-o jsonl`, then the totals. Exit 1 unless every item succeeded.
+ */
 export async function watch(ctx: CliContext, batchId: string, pollMs = 1_000): Promise<number> {
+  const { out } = ctx;
   const client = await ctx.client();
   let view: BatchProgress = await client.getBatch(batchId);
   const sample = { startFinished: view.finished, startedAtMs: Date.now(), nowMs: Date.now() };
+  const progress = () => {
+    out.event({ type: 'progress', ...progressEvent(view) });
+    out.status(progressLine(view, { ...sample, nowMs: Date.now() }));
+  };
   while (view.state !== 'completed') {
-    ctx.out.status(progressLine(view, { ...sample, nowMs: Date.now() }));
+    progress();
     await new Promise((resolve) => setTimeout(resolve, pollMs));
     view = await client.getBatch(batchId);
   }
-  ctx.out.status(progressLine(view, { ...sample, nowMs: Date.now() }), true);
-  ctx.out.endStatus();
+  out.event({ type: 'progress', ...progressEvent(view) });
+  out.status(progressLine(view, { ...sample, nowMs: Date.now() }), true);
+  out.endStatus();
   const result = await client.waitForBatch(batchId);
-  ctx.out.print(`batch ${batchId} finished: ${statusCounts(view)}`);
-  ctx.out.print(`  paid ${paidAmounts(result)}`);
-  if (result.cancelled) ctx.out.print(`  cancelled: ${result.cancelled.reason}`);
-  ctx.out.print(`  report: ${result.report.path} (${result.report.rows} rows); or: payouts batch report ${batchId}`);
-  ctx.out.print(`  ${uiLink(ctx.cfg, batchWorkflowId(batchId))}`);
-  return result.counts.succeeded === result.total ? exitCodes.ok : exitCodes.failed;
+  const allPaid = result.counts.succeeded === result.total;
+  out.result({ type: 'finished', ...result, link: uiLink(ctx.cfg, batchWorkflowId(batchId)) }, () => [
+    `batch ${batchId} ${out.paint(allPaid ? 'green' : 'yellow', 'finished')}: ${statusCounts(view)}`,
+    `  paid ${paidAmounts(result)}`,
+    ...(result.cancelled ? [`  cancelled: ${result.cancelled.reason}`] : []),
+    `  report: ${result.report.path} (${result.report.rows} rows); or: payouts batch report ${batchId}`,
+    `  ${uiLink(ctx.cfg, batchWorkflowId(batchId))}`,
+  ]);
+  return allPaid ? exitCodes.ok : exitCodes.notPaid;
 }
 
 /** The four-eyes lines of `batch status`: who submitted, why approval is needed, how it was settled. */
@@ -148,9 +164,8 @@ export function approvalLines(view: BatchProgress): string[] {
   ];
 }
 
-function printView(ctx: CliContext, view: BatchProgress, json: boolean | undefined): void {
-  if (json) ctx.out.print(JSON.stringify(view, null, 2));
-  else for (const line of [...describeBatch(view), ...approvalLines(view)]) ctx.out.print(line);
+function printView(ctx: CliContext, view: BatchProgress): void {
+  ctx.out.result(view, () => [...describeBatch(view), ...approvalLines(view)]);
 }
 
 export function registerBatchCommands(program: Command, run: Run): void {
@@ -165,18 +180,21 @@ export function registerBatchCommands(program: Command, run: Run): void {
     .option('--concurrency <n>', 'payouts in flight at once (default 50)', positiveInteger)
     .option('--not-before <time>', 'start no payout before this time (ISO 8601)', instantOption)
     .option('--stop-after <n>', 'pause after this many systemic failures in a row (default 10)', positiveInteger)
-    .option('--wait', 'show progress until the batch finishes; exit 1 unless every item succeeded')
+    .option(
+      '--wait',
+      'show progress until the batch finishes (-o jsonl: one progress event a line); exit 1 unless every item succeeded',
+    )
     .action((file: string, options: SubmitOptions) => run((ctx) => submit(ctx, file, options)));
 
   batch
     .command('status')
     .argument('<batchId>')
-    .option('--json', 'the progress view as JSON')
+    .option('--json', 'the same as -o json')
     .option('--wait', 'follow it until it finishes')
-    .action((batchId: string, options: { json?: boolean; wait?: boolean }) =>
+    .action((batchId: string, options: { wait?: boolean }) =>
       run(async (ctx) => {
         if (options.wait) return watch(ctx, batchId);
-        printView(ctx, await (await ctx.client()).getBatch(batchId), options.json);
+        printView(ctx, await (await ctx.client()).getBatch(batchId));
         return exitCodes.ok;
       }),
     );
@@ -191,17 +209,17 @@ export function registerBatchCommands(program: Command, run: Run): void {
       .description(description)
       .argument('<batchId>')
       .option('--reason <text>', 'shown in the status and the UI')
-      .option('--json', 'the progress view as JSON')
-      .action((batchId: string, options: { reason?: string; json?: boolean }) =>
+      .option('--json', 'the same as -o json')
+      .action((batchId: string, options: { reason?: string }) =>
         run(async (ctx) => {
           const client = await ctx.client();
           const view =
             name === 'pause'
               ? await client.pauseBatch(batchId, options.reason)
               : name === 'resume'
-                ? await client.resumeBatch(batchId)
+                ? await client.resumeBatch(batchId, options.reason)
                 : await client.cancelBatch(batchId, options.reason);
-          printView(ctx, view, options.json);
+          printView(ctx, view);
           return exitCodes.ok;
         }),
       );
@@ -211,11 +229,11 @@ export function registerBatchCommands(program: Command, run: Run): void {
     .command('approve')
     .description('let a batch that waits for approval pay (someone other than its submitter)')
     .argument('<batchId>')
-    .option('--json', 'the progress view as JSON')
-    .action((batchId: string, options: { json?: boolean }) =>
+    .option('--json', 'the same as -o json')
+    .action((batchId: string) =>
       run(async (ctx) => {
         // The approver is this CLI's Temporal identity (PAYOUTS_OPERATOR, else the OS user), as history records it.
-        printView(ctx, await (await ctx.client()).approveBatch(batchId), options.json);
+        printView(ctx, await (await ctx.client()).approveBatch(batchId));
         return exitCodes.ok;
       }),
     );
@@ -225,15 +243,16 @@ export function registerBatchCommands(program: Command, run: Run): void {
     .description('end a batch that waits for approval unpaid, with the reason')
     .argument('<batchId>')
     .requiredOption('--reason <text>', 'shown in the status, the result and the report')
-    .option('--json', 'the progress view as JSON')
-    .action((batchId: string, options: { reason: string; json?: boolean }) =>
+    .option('--json', 'the same as -o json')
+    .action((batchId: string, options: { reason: string }) =>
       run(async (ctx) => {
-        printView(ctx, await (await ctx.client()).rejectBatch(batchId, undefined, options.reason), options.json);
+        printView(ctx, await (await ctx.client()).rejectBatch(batchId, undefined, options.reason));
         return exitCodes.ok;
       }),
     );
 
   registerRetryDeclinedCommand(batch, run, (ctx, batchId) => watch(ctx, batchId));
+  registerBatchInspectCommands(batch, run);
 
   batch
     .command('report')
@@ -246,7 +265,7 @@ export function registerBatchCommands(program: Command, run: Run): void {
         const report = await (await ctx.client()).batchReport(batchId, { partial: Boolean(options.partial) });
         if (options.out) {
           await writeFile(options.out, report.csv);
-          ctx.out.print(`${options.out}: ${report.rows} rows`);
+          ctx.out.result({ file: options.out, rows: report.rows }, () => [`${options.out}: ${report.rows} rows`]);
         } else {
           process.stdout.write(report.csv);
         }

@@ -3,9 +3,12 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { formatMoney } from '../domain/currency.js';
 import type { PayoutOutcome } from '../domain/payout-outcome.js';
-import type { PayoutView } from '../workflows/definitions.js';
-import { payoutWorkflowId } from '../workflows/definitions.js';
-import { positiveInteger } from './batch.js';
+import { type PayoutView, payoutWorkflowId } from '../client/definitions.js';
+import { choiceOption, filterValueOption, instantOption, positiveInteger, providerOption } from './options.js';
+import type { Output } from './output.js';
+import type { PayoutListEntry } from '../client/listing.js';
+import { payoutStatusSchema, type PayoutStatus } from '../domain/payout-outcome.js';
+import type { ProviderName } from '../domain/payout-request.js';
 import { type CliContext, exitCodes, uiLink } from './context.js';
 import { PayoutValidationError } from '../client/errors.js';
 
@@ -18,12 +21,22 @@ async function readSource(source: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function describeOutcome(outcome: PayoutOutcome): string {
+export function describeOutcome(outcome: PayoutOutcome, out?: Pick<Output, 'paint'>): string {
   const detail = [outcome.code, outcome.message].filter(Boolean).join(' ');
+  const status = out ? out.paint(outcome.status === 'succeeded' ? 'green' : 'red', outcome.status) : outcome.status;
   return (
-    `${outcome.payoutId}: ${outcome.status} ${formatMoney(outcome.amount, outcome.currency)} to ${outcome.maskedCard}` +
+    `${outcome.payoutId}: ${status} ${formatMoney(outcome.amount, outcome.currency)} to ${outcome.maskedCard}` +
     `${outcome.reference ? ` (ref ${outcome.reference})` : ''}${detail ? `: ${detail}` : ''}`
   );
+}
+
+export function describePayoutList(payouts: readonly PayoutListEntry[]): string[] {
+  if (payouts.length === 0) return ['no payout matches'];
+  return payouts.map((p) => {
+    const money = p.amount !== undefined && p.currency ? formatMoney(p.amount, p.currency) : '';
+    const batch = p.batchId ? ` batch ${p.batchId}` : '';
+    return `${p.workflowId.replace(/^payout-/, '')}  ${p.status ?? '?'}  ${money} via ${p.provider ?? '?'}${batch}  started ${p.startTime}`;
+  });
 }
 
 export function describePayout(view: PayoutView): string[] {
@@ -38,9 +51,8 @@ export function describePayout(view: PayoutView): string[] {
   ];
 }
 
-function printPayout(ctx: CliContext, view: PayoutView, json: boolean | undefined): void {
-  if (json) ctx.out.print(JSON.stringify(view, null, 2));
-  else for (const line of describePayout(view)) ctx.out.print(line);
+function printPayout(ctx: CliContext, view: PayoutView): void {
+  ctx.out.result(view, () => describePayout(view));
 }
 
 export function registerPayoutCommands(program: Command, run: Run): void {
@@ -50,7 +62,7 @@ export function registerPayoutCommands(program: Command, run: Run): void {
     .command('submit')
     .description('validate and start one payout (the same payoutId again returns the existing one)')
     .argument('<file>', 'a JSON payout request, or - for standard input')
-    .option('--wait', 'wait for the outcome; exit 1 unless it succeeded')
+    .option('--wait', 'start and wait for the outcome in one call; exit 1 unless it succeeded')
     .option('--timeout <seconds>', 'how long --wait waits (default 120)', positiveInteger)
     .action((source: string, options: { wait?: boolean; timeout?: number }) =>
       run(async (ctx) => {
@@ -62,33 +74,74 @@ export function registerPayoutCommands(program: Command, run: Run): void {
           return exitCodes.invalidInput;
         }
         const client = await ctx.client();
-        let submission;
+        const request = input as Parameters<typeof client.submitPayout>[0];
         try {
-          submission = await client.submitPayout(input as Parameters<typeof client.submitPayout>[0]);
+          if (options.wait) {
+            // One round trip: the start and the wait for the outcome together (update-with-start).
+            const outcome = await client.submitAndWait(request, (options.timeout ?? 120) * 1000);
+            const link = uiLink(ctx.cfg, payoutWorkflowId(outcome.payoutId));
+            ctx.out.result({ type: 'outcome', ...outcome, link }, () => [
+              describeOutcome(outcome, ctx.out),
+              `  ${link}`,
+            ]);
+            return outcome.status === 'succeeded' ? exitCodes.ok : exitCodes.notPaid;
+          }
+          const submission = await client.submitPayout(request);
+          const link = uiLink(ctx.cfg, submission.workflowId);
+          ctx.out.result({ type: 'submitted', ...submission, link }, () => [
+            `payout ${submission.payoutId}: ${submission.created ? 'started' : 'already exists (same request)'}`,
+            `  ${link}`,
+          ]);
+          return exitCodes.ok;
         } catch (error) {
           if (!(error instanceof PayoutValidationError)) throw error;
-          ctx.out.error(`payout ${error.payoutId ?? ''} refused; nothing was started:`);
-          for (const problem of error.problems) ctx.out.error(`  ${problem.path || '(request)'}: ${problem.reason}`);
+          if (ctx.out.format !== 'text') {
+            ctx.out.result({ type: 'invalid', payoutId: error.payoutId, problems: error.problems }, () => []);
+          } else {
+            ctx.out.error(`payout ${error.payoutId ?? ''} refused; nothing was started:`);
+            for (const problem of error.problems) ctx.out.error(`  ${problem.path || '(request)'}: ${problem.reason}`);
+          }
           return exitCodes.invalidInput;
         }
-        ctx.out.print(
-          `payout ${submission.payoutId}: ${submission.created ? 'started' : 'already exists (same request)'}`,
-        );
-        ctx.out.print(`  ${uiLink(ctx.cfg, payoutWorkflowId(submission.payoutId))}`);
-        if (!options.wait) return exitCodes.ok;
-        const outcome = await client.waitForOutcome(submission.payoutId, (options.timeout ?? 120) * 1000);
-        ctx.out.print(describeOutcome(outcome));
-        return outcome.status === 'succeeded' ? exitCodes.ok : exitCodes.failed;
       }),
+    );
+
+  payout
+    .command('list')
+    .description('payouts, newest first, from Temporal visibility (the search attributes)')
+    .option(
+      '--status <status>',
+      `one of ${payoutStatusSchema.options.join(', ')}`,
+      choiceOption(payoutStatusSchema.options),
+    )
+    .option('--batch <batchId>', "this batch's payouts", filterValueOption)
+    .option('--provider <name>', 'ecommpay or rbkmoney', providerOption)
+    .option('--since <time>', 'started at or after this time (ISO 8601)', instantOption)
+    .option('--limit <n>', 'at most this many (default 50)', positiveInteger)
+    .action(
+      (options: { status?: PayoutStatus; batch?: string; provider?: ProviderName; since?: string; limit?: number }) =>
+        run(async (ctx) => {
+          const payouts = await (
+            await ctx.client()
+          ).listPayouts({
+            ...(options.status ? { status: options.status } : {}),
+            ...(options.batch ? { batchId: options.batch } : {}),
+            ...(options.provider ? { provider: options.provider } : {}),
+            ...(options.since ? { since: options.since } : {}),
+            ...(options.limit ? { limit: options.limit } : {}),
+          });
+          ctx.out.result(payouts, () => describePayoutList(payouts));
+          return exitCodes.ok;
+        }),
     );
 
   payout
     .command('status')
     .argument('<payoutId>')
-    .option('--json', 'the status view as JSON')
-    .action((payoutId: string, options: { json?: boolean }) =>
+    .option('--json', 'the same as -o json')
+    .action((payoutId: string) =>
       run(async (ctx) => {
-        printPayout(ctx, await (await ctx.client()).getPayout(payoutId), options.json);
+        printPayout(ctx, await (await ctx.client()).getPayout(payoutId));
         return exitCodes.ok;
       }),
     );
@@ -98,10 +151,10 @@ export function registerPayoutCommands(program: Command, run: Run): void {
     .description('cancel a payout not yet sent to its provider')
     .argument('<payoutId>')
     .option('--reason <text>')
-    .option('--json', 'the status view as JSON')
-    .action((payoutId: string, options: { reason?: string; json?: boolean }) =>
+    .option('--json', 'the same as -o json')
+    .action((payoutId: string, options: { reason?: string }) =>
       run(async (ctx) => {
-        printPayout(ctx, await (await ctx.client()).cancelPayout(payoutId, options.reason), options.json);
+        printPayout(ctx, await (await ctx.client()).cancelPayout(payoutId, options.reason));
         return exitCodes.ok;
       }),
     );

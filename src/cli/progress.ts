@@ -50,6 +50,10 @@ export function progressLine(view: BatchProgress, sample: RateSample): string {
   if (view.cancelled) parts.push(`CANCELLING: ${view.cancelled.reason}`);
   else if (view.paused) parts.push(`PAUSED: ${view.paused.reason}`);
   else if (view.state === 'scheduled' && view.notBefore) parts.push(`waiting until ${view.notBefore}`);
+  else if (view.state === 'awaiting_approval') {
+    const until = view.approval?.deadline ? ` until ${view.approval.deadline}` : '';
+    parts.push(`AWAITING APPROVAL${until}: ${view.approval?.reason ?? 'a second person must approve'}`);
+  }
   return parts.join(' · ');
 }
 
@@ -68,8 +72,26 @@ export function describeBatch(view: BatchProgress): string[] {
     ...(view.paused
       ? [`  paused by ${view.paused.by.replace('_', ' ')} since ${view.paused.since}: ${view.paused.reason}`]
       : []),
+    ...(view.resumed && !view.paused ? [`  resumed at ${view.resumed.at}: ${view.resumed.reason}`] : []),
     ...(view.cancelled ? [`  cancelled at ${view.cancelled.at}: ${view.cancelled.reason}`] : []),
     ...(view.notBefore ? [`  not before ${view.notBefore}`] : []),
     ...(view.report ? [`  report: ${view.report.path} (${view.report.rows} rows)`] : []),
   ];
+}
+
+/** One `-o jsonl` progress event: what the progress line shows, as fields. */
+export function progressEvent(view: BatchProgress): Record<string, unknown> {
+  return {
+    batchId: view.batchId,
+    state: view.state,
+    total: view.total,
+    finished: view.finished,
+    inFlight: view.inFlight,
+    remaining: view.remaining,
+    counts: view.counts,
+    succeededAmounts: view.succeededAmounts,
+    ...(view.paused ? { paused: view.paused } : {}),
+    ...(view.cancelled ? { cancelled: view.cancelled } : {}),
+    ...(view.state === 'awaiting_approval' && view.approval ? { approval: view.approval } : {}),
+  };
 }

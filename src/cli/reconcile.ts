@@ -52,8 +52,8 @@ export function registerReconcileCommand(program: Command, run: Run): void {
     .option('--provider <name>', 'only this provider', provider)
     .option('--since <date>', 'only payouts started at or after this date', date)
     .option('--batch <batchId>', 'only the payouts of this batch', batchId)
-    .option('--json', 'the result as JSON')
-    .action((options: { provider?: ProviderName; since?: string; batch?: string; json?: boolean }) =>
+    .option('--json', 'the same as -o json')
+    .action((options: { provider?: ProviderName; since?: string; batch?: string }) =>
       run(async (ctx) => {
         const client = await ctx.client();
         const result = await client.reconcile({
@@ -61,8 +61,7 @@ export function registerReconcileCommand(program: Command, run: Run): void {
           ...(options.since ? { since: options.since } : {}),
           ...(options.batch ? { batchId: options.batch } : {}),
         });
-        if (options.json) ctx.out.print(JSON.stringify(result, null, 2));
-        else for (const line of describeReconciliation(result)) ctx.out.print(line);
+        ctx.out.result(result, () => describeReconciliation(result));
         return result.counts.failed > 0 ? exitCodes.failed : exitCodes.ok;
       }),
     );

@@ -38,3 +38,4 @@ export type {
 } from '../workflows/batch/definitions.js';
 export { payoutAttemptWorkflowId, payoutWorkflowId } from '../workflows/definitions.js';
 export { batchWorkflowId } from '../workflows/batch/definitions.js';
+export { operatorIdentity } from './operator-identity.js';

@@ -8,7 +8,9 @@ import {
   Connection,
   type WorkflowHandle,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
+  WithStartWorkflowOperation,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type ConnectionOptions,
@@ -17,9 +19,9 @@ import type { DataConverter } from '@temporalio/common';
 import { payoutsDataConverter } from '../codec/data-converter.js';
 import { codecFromEnvironment } from '../codec/from-config.js';
 import type { PayoutOutcome } from '../domain/payout-outcome.js';
-import type { PayoutRequestInput, ProviderName } from '../domain/payout-request.js';
+import type { PayoutRequest, PayoutRequestInput, ProviderName } from '../domain/payout-request.js';
 import { cardFingerprintKeyFromEnv } from '../config.js';
-import { payoutSearchAttributePairs, requestIdentityMemoKey } from '../workflows/batch/child-options.js';
+import { payoutSearchAttributePairs, requestIdentityMemoKey } from './definitions.js';
 import {
   approveBatchUpdate,
   type BatchProgress,
@@ -30,15 +32,26 @@ import {
   pauseBatchUpdate,
   rejectBatchUpdate,
   resumeBatchUpdate,
-} from '../workflows/batch/definitions.js';
+} from './definitions.js';
 import {
   awaitOutcomeUpdate,
   cancelPayoutUpdate,
   payoutAttemptWorkflowId,
   payoutStatusQuery,
   type PayoutView,
+  type PayoutWorkflow,
+  type PayoutWorkflowInput,
   payoutWorkflowId,
-} from '../workflows/definitions.js';
+  workflowTypes,
+} from './definitions.js';
+import {
+  type BatchListEntry,
+  type BatchListFilter,
+  listBatches,
+  listPayouts,
+  type PayoutListEntry,
+  type PayoutListFilter,
+} from './listing.js';
 import { payoutSummary } from '../domain/payout-summary.js';
 import { retryDeclined, type RetryDeclinedOptions, type RetryDeclinedStart } from './batch-retry.js';
 import { type BatchSubmission, submitBatch, type SubmitBatchInput } from './batch-submission.js';
@@ -55,6 +68,7 @@ import { type PayoutValidator, providerValidator } from './provider-validation.j
 import { reportText, withPageRevisions } from '../shared/batch-report-reader.js';
 import { compareIdentity, requestIdentity } from '../domain/request-identity.js';
 import { checkPayoutRequest } from './validation.js';
+import { operatorIdentity } from './operator-identity.js';
 import { runReconciliation } from './reconciliation.js';
 import type { ReconciliationInput, ReconciliationResult } from '../workflows/reconciliation/definitions.js';
 import { earlierAttempts, latestAttempt, type PayoutAttemptsView } from './payout-attempts.js';
@@ -62,13 +76,8 @@ import { earlierAttempts, latestAttempt, type PayoutAttemptsView } from './payou
 export type { BatchSubmission, SubmitBatchInput } from './batch-submission.js';
 export type { RetryDeclinedOptions, RetryDeclinedStart } from './batch-retry.js';
 export type { AttemptSummary, PayoutAttemptsView } from './payout-attempts.js';
-
-/** Workflow type names, as other-language clients start them (docs/CLIENTS.md). */
-export const workflowTypes = {
-  payout: 'PayoutWorkflow',
-  batch: 'BatchWorkflow',
-  batchPage: 'BatchPageWorkflow',
-} as const;
+export { workflowTypes } from './definitions.js';
+export type { BatchListEntry, BatchListFilter, PayoutListEntry, PayoutListFilter } from './listing.js';
 
 /** Why a resubmission under a taken payoutId is refused. */
 const conflictReasons = {
@@ -145,9 +154,11 @@ export class PayoutsClient {
       connection?: Omit<ConnectionOptions, 'address'>;
       /**
        * The Temporal client identity, recorded in history with every start and update: a batch's submitter and
-       * approver are these identities (the CLI: PAYOUTS_OPERATOR, else the OS user). The SDK's `pid@host` by default.
+       * approver are these identities. `<operator>@<host>` by default (operator below).
        */
       identity?: string;
+      /** Who acts through this client, for the default identity; PAYOUTS_OPERATOR, else the OS user, by default. */
+      operator?: string;
     } & Omit<PayoutsClientOptions, 'client'> = {},
   ): Promise<PayoutsClient> {
     const connection = await Connection.connect({
@@ -158,7 +169,7 @@ export class PayoutsClient {
       connection,
       namespace: options.namespace ?? 'default',
       dataConverter: options.dataConverter ?? payoutsDataConverter(await codecFromEnvironment()),
-      ...(options.identity ? { identity: options.identity } : {}),
+      identity: options.identity ?? operatorIdentity(options.operator),
     });
     return new PayoutsClient({ ...options, client });
   }
@@ -179,29 +190,84 @@ export class PayoutsClient {
    * payout (`created: false`); a different request under it throws PayoutConflictError.
    */
   async submitPayout(input: PayoutRequestInput): Promise<PayoutSubmission> {
-    const checked = checkPayoutRequest(input, this.validate);
-    if (!checked.ok) throw new PayoutValidationError(idOf(input), checked.problems);
-    const request = checked.request;
-    const identity = requestIdentity(request, this.cardKey);
-    const workflowId = payoutWorkflowId(request.payoutId);
+    const { request, identity } = this.checked(input);
+    const start = this.startOptions(request, identity);
     try {
-      await this.temporal.workflow.start('PayoutWorkflow', {
-        workflowId,
-        taskQueue: this.providerTaskQueues[request.provider] ?? this.taskQueue,
-        args: [{ request }],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        memo: { [requestIdentityMemoKey]: identity },
-        staticSummary: payoutSummary(request),
-        typedSearchAttributes: payoutSearchAttributePairs(request),
-      });
-      return { payoutId: request.payoutId, workflowId, created: true };
+      await this.temporal.workflow.start<PayoutWorkflow>(workflowTypes.payout, start);
+      return { payoutId: request.payoutId, workflowId: start.workflowId, created: true };
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
-    const existing = await this.temporal.workflow.getHandle(workflowId).describe();
+    const existing = await this.temporal.workflow.getHandle(start.workflowId).describe();
     const comparison = compareIdentity(existing.memo, requestIdentityMemoKey, identity);
     if (comparison !== 'same') throw new PayoutConflictError(request.payoutId, conflictReasons[comparison]);
-    return { payoutId: request.payoutId, workflowId, created: false };
+    return { payoutId: request.payoutId, workflowId: start.workflowId, created: false };
+  }
+
+  /**
+   * Validates, starts the payout and waits up to `timeoutMs` for its outcome in one round trip: the
+   * `awaitOutcome` update sent with the start (update-with-start). Idempotent like submitPayout: a running
+   * payout under this payoutId is joined (and refused with PayoutConflictError when its amount, currency or
+   * provider differ), a finished one answers with its outcome. Throws OutcomeTimeoutError when none comes in time.
+   * @example
+   * const outcome = await payouts.submitAndWait(request, 60_000);
+   * if (outcome.status !== 'succeeded') console.log(outcome.code, outcome.message);
+   */
+  async submitAndWait(input: PayoutRequestInput, timeoutMs = 60_000): Promise<PayoutOutcome> {
+    const { request, identity } = this.checked(input);
+    const startWorkflowOperation = new WithStartWorkflowOperation<PayoutWorkflow>(workflowTypes.payout, {
+      ...this.startOptions(request, identity),
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    });
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    let outcome: PayoutOutcome;
+    try {
+      outcome = await this.temporal.withAbortSignal(abort.signal, () =>
+        this.temporal.workflow.executeUpdateWithStart(awaitOutcomeUpdate, { startWorkflowOperation }),
+      );
+    } catch (error) {
+      if (abort.signal.aborted) throw new OutcomeTimeoutError(request.payoutId, timeoutMs);
+      // A payout whose workflow has closed cannot be started again: its identity is checked, then its result read.
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      await this.submitPayout(request);
+      return this.waitForOutcome(request.payoutId, timeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
+    const differs = (['amount', 'currency', 'provider'] as const).filter((field) => outcome[field] !== request[field]);
+    if (differs.length > 0) throw new PayoutConflictError(request.payoutId, `its ${differs.join(', ')} differ`);
+    return outcome;
+  }
+
+  /** The request checked (schema and provider rules) and its keyed identity; throws PayoutValidationError. */
+  private checked(input: PayoutRequestInput): { request: PayoutRequest; identity: string } {
+    const checked = checkPayoutRequest(input, this.validate);
+    if (!checked.ok) throw new PayoutValidationError(idOf(input), checked.problems);
+    return { request: checked.request, identity: requestIdentity(checked.request, this.cardKey) };
+  }
+
+  /** How every payout starts: its id, queue, memo, summary and search attributes. */
+  private startOptions(request: PayoutRequest, identity: string) {
+    return {
+      workflowId: payoutWorkflowId(request.payoutId),
+      taskQueue: this.providerTaskQueues[request.provider] ?? this.taskQueue,
+      args: [{ request }] as [PayoutWorkflowInput],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      memo: { [requestIdentityMemoKey]: identity },
+      staticSummary: payoutSummary(request),
+      typedSearchAttributes: payoutSearchAttributePairs(request),
+    };
+  }
+
+  /** Payouts by status, batch, provider and start time, newest first (visibility: the search attributes). */
+  async listPayouts(filter: PayoutListFilter = {}): Promise<PayoutListEntry[]> {
+    return listPayouts(this.temporal, filter);
+  }
+
+  /** Batches by execution status, batchId and start time. */
+  async listBatches(filter: BatchListFilter = {}): Promise<BatchListEntry[]> {
+    return listBatches(this.temporal, filter);
   }
 
   /**
@@ -294,9 +360,11 @@ export class PayoutsClient {
     );
   }
 
-  /** Starts payouts again (also after the circuit breaker paused the batch). */
-  async resumeBatch(batchId: string): Promise<BatchProgress> {
-    return this.controlBatch(batchId, (handle) => handle.executeUpdate(resumeBatchUpdate, { args: [{}] }));
+  /** Starts payouts again (also after the circuit breaker paused the batch); the reason shows in `resumed`. */
+  async resumeBatch(batchId: string, reason?: string): Promise<BatchProgress> {
+    return this.controlBatch(batchId, (handle) =>
+      handle.executeUpdate(resumeBatchUpdate, { args: [reason ? { reason } : {}] }),
+    );
   }
 
   /** Starts nothing more and cancels payouts not yet sent; the batch then finishes with its report. */

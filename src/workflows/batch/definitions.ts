@@ -96,6 +96,8 @@ export interface BatchRunState {
   succeededAmounts: Record<string, number>;
   consecutiveSystemicFailures: number;
   paused?: PauseState;
+  /** The last resume by an operator, with the reason they gave. */
+  resumed?: { reason: string; at: string };
   cancelled?: { reason: string; at: string };
   notBeforePassed: boolean;
   /** Retry runs only: items retried and items left declined (with a few of the reasons). */

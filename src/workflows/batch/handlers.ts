@@ -58,8 +58,8 @@ export function registerBatchHandlers(run: BatchRun): void {
   );
   setHandler(
     resumeBatchUpdate,
-    (_request: BatchControlRequest) => {
-      resume(run);
+    (request: BatchControlRequest) => {
+      resume(run, request, now());
       return view();
     },
     { validator },

@@ -137,6 +137,7 @@ export function progressView(
     counts: { ...state.counts },
     succeededAmounts: { ...state.succeededAmounts },
     ...(state.paused ? { paused: state.paused } : {}),
+    ...(state.resumed ? { resumed: state.resumed } : {}),
     ...(state.cancelled ? { cancelled: state.cancelled } : {}),
     ...(input.notBefore ? { notBefore: input.notBefore } : {}),
     ...(input.submittedBy !== undefined ? { submittedBy: input.submittedBy } : {}),

@@ -127,6 +127,8 @@ export const batchProgressSchema = z.object({
   /** Minor units per currency. */
   succeededAmounts: z.record(z.string(), z.number().int()),
   paused: pauseStateSchema.optional(),
+  /** The last resume by an operator, with their reason. */
+  resumed: z.object({ reason: z.string(), at: z.string() }).optional(),
   cancelled: z.object({ reason: z.string(), at: z.string() }).optional(),
   notBefore: z.string().optional(),
   submittedBy: z.string().optional(),

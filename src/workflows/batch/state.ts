@@ -128,8 +128,10 @@ export function pause(run: BatchRun, { reason }: BatchControlRequest, at: string
 }
 
 /** A resume also resets the breaker's count and asks for the balances to be checked again. */
-export function resume(run: BatchRun): void {
+export function resume(run: BatchRun, { reason }: BatchControlRequest, at: string): void {
   delete run.state.paused;
+  // No command: recording the reason replays on every history.
+  run.state.resumed = { reason: reason ?? 'resumed by an operator', at };
   run.state.consecutiveSystemicFailures = 0;
   run.state.balanceChecked = false;
   run.changes++;

@@ -2,7 +2,7 @@
 // sandbox: nothing is paid while it waits; the submitter may not approve; a second person's approval pays;
 // a rejection or the approval deadline ends it unpaid, every item reported. The CLI commands end to end.
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import os, { hostname } from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { BatchStateError, PayoutsClient, type PayoutRequestInput } from '../../../src/client/index.js';
@@ -210,16 +210,27 @@ test('the CLI: submit says approval is needed; approve as the submitter fails, a
   const submitted = await cli(['batch', 'submit', file, '--batch-id', batchId]);
   expect(submitted.code).toBe(0);
   expect(submitted.stdout).toContain('needs approval: RUB total 3 000.00 RUB is above the 1 000.00 RUB threshold');
-  expect(submitted.stdout).toContain(`alice runs, as their own PAYOUTS_OPERATOR: payouts batch approve ${batchId}`);
+  // The CLI's identity is <operator>@<host>: history names the person and the machine.
+  const host = hostname();
+  expect(submitted.stdout).toContain(
+    `alice@${host} runs, as their own PAYOUTS_OPERATOR: payouts batch approve ${batchId}`,
+  );
 
   const refused = await cli(['batch', 'approve', batchId]);
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toContain('alice submitted batch');
+  expect(refused.stderr).toContain(`alice@${host} submitted batch`);
   expect(refused.stderr).toContain('someone else must approve it');
 
   const approved = await cli(['batch', 'approve', batchId], 'bob');
   expect(approved.code).toBe(0);
-  expect(approved.stdout).toMatch(/approved by bob at/);
+  expect(approved.stdout).toContain(`approved by bob@${host} at`);
+  const history = await payouts.temporal.workflow.getHandle(`batch-${batchId}`).fetchHistory();
+  const approvers = (history.events ?? [])
+    .map((event) => event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest)
+    .filter((request) => request?.input?.name === 'approve')
+    .map((request) => request?.meta?.identity);
+  // The submitter's own attempt (refused by the handler) and the approval, each under its operator.
+  expect(approvers).toEqual([`alice@${host}`, `bob@${host}`]);
   expect((await payouts.waitForBatch(batchId)).counts.succeeded).toBe(2);
 });
 

@@ -45,3 +45,13 @@ test('the bar, durations and the status summary', () => {
   expect(formatDuration(59.6)).toBe('1:00');
   expect(describeBatch(view())).toContain('  paid 585 000.00 RUB');
 });
+
+test('a batch waiting for a second person says so on the progress line, not just a frozen bar', () => {
+  const waiting = view({
+    state: 'awaiting_approval',
+    approval: { reason: 'RUB total above threshold', deadline: '2026-01-04T00:00:00Z' },
+  });
+  expect(progressLine(waiting, { startFinished: 0, startedAtMs: 0, nowMs: 1 })).toContain(
+    'AWAITING APPROVAL until 2026-01-04T00:00:00Z: RUB total above threshold',
+  );
+});

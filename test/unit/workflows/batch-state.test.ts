@@ -88,7 +88,8 @@ test('pause, resume and cancel change the state; a cancelled or finishing batch 
   expect(run.state.paused).toEqual({ reason: 'paused by an operator', by: 'operator', since: at });
   run.state.consecutiveSystemicFailures = 2;
   run.state.balanceChecked = true;
-  resume(run);
+  resume(run, { reason: 'balance topped up' }, at);
+  expect(run.state.resumed).toEqual({ reason: 'balance topped up', at });
   expect(run.state).toMatchObject({ consecutiveSystemicFailures: 0, balanceChecked: false });
   expect(run.state.paused).toBeUndefined();
   expect(() => refuseWhenClosed(run)).not.toThrow();
