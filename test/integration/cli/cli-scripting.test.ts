@@ -37,6 +37,8 @@ function payouts(args: string[], options: { stdin?: string; operator?: string } 
 
 test('payout submit --wait -o json: one update-with-start; payout list finds it; an unknown payout exits 3', async () => {
   const request = ecommpayItem(testCards.visa.pan);
+  // Only this file's payouts: the shared dev server also holds other files' runs, encrypted under their keys.
+  const since = new Date(Date.now() - 1000).toISOString();
   const run = await payouts(['-o', 'json', 'payout', 'submit', '-', '--wait', '--timeout', '60'], {
     stdin: JSON.stringify(request),
   });
@@ -54,8 +56,12 @@ test('payout submit --wait -o json: one update-with-start; payout list finds it;
 
   await waitFor(
     async () => {
-      const list = await payouts(['payout', 'list', '--provider', 'ecommpay', '--status', 'succeeded', '-o', 'json']);
-      return (JSON.parse(list.stdout) as Array<{ workflowId: string }>).some(
+      const list = await payouts([
+        ...['payout', 'list', '--provider', 'ecommpay', '--status', 'succeeded', '--since', since, '-o', 'json'],
+      ]);
+      const entries: unknown = JSON.parse(list.stdout);
+      if (!Array.isArray(entries)) throw new Error(`payout list: ${list.stdout}${list.stderr}`);
+      return (entries as Array<{ workflowId: string }>).some(
         (entry) => entry.workflowId === `payout-${request.payoutId}`,
       );
     },
