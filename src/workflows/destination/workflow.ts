@@ -11,11 +11,9 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
 } from '@temporalio/workflow';
-import type { CardBindingActivities } from '../../activities/card-binding.js';
 import { maskPan } from '../../domain/card.js';
 import type { PanCard } from '../../domain/payout-request.js';
 import type { BindingEvent } from '../../domain/provider-messages.js';
@@ -25,10 +23,10 @@ import {
   cardBindingFinishedSignal,
   destinationStatusQuery,
   type DestinationView,
-  nonRetryableFailureTypes,
   registerBindingWaiterUpdate,
 } from '../definitions.js';
 import { formatDuration, nextPollDelay } from '../payout/decisions.js';
+import { cardBinding } from './activities.js';
 
 export interface BindingTimings {
   firstPollAfterMs: number;
@@ -49,12 +47,6 @@ export interface DestinationWorkflowInput {
   externalID: string;
   timings?: Partial<BindingTimings>;
 }
-
-const provider = proxyActivities<CardBindingActivities>({
-  startToCloseTimeout: '60 seconds',
-  scheduleToCloseTimeout: '30 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: nonRetryableFailureTypes },
-});
 
 function failureMessage(error: unknown): string | undefined {
   const cause = error instanceof ActivityFailure ? error.cause : error;
@@ -128,7 +120,7 @@ export async function DestinationWorkflow(input: DestinationWorkflowInput): Prom
       interval = nextPollDelay(interval, timings.firstPollAfterMs, timings.maxPollIntervalMs);
       if (await condition(() => inbox.length > 0, Math.min(interval, remaining))) continue;
       try {
-        const destination = await provider.getDestination(destinationId);
+        const destination = await cardBinding.getDestination(destinationId);
         view.events.push({
           eventId: `poll:${view.events.length}`,
           state: destination?.usable ? 'authorized' : 'unauthorized',
@@ -143,9 +135,9 @@ export async function DestinationWorkflow(input: DestinationWorkflowInput): Prom
   };
 
   try {
-    const { token } = await provider.tokenizeCard(input.card);
+    const { token } = await cardBinding.tokenizeCard(input.card);
     setState('creating', 'card tokenized');
-    const destination = await provider.ensureDestination({
+    const destination = await cardBinding.ensureDestination({
       token,
       externalID: input.externalID,
       currency: input.currency,

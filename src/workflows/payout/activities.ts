@@ -9,9 +9,10 @@ import {
   proxyActivities,
   proxyLocalActivities,
 } from '@temporalio/workflow';
-import type { CardBindingActivities } from '../../activities/card-binding.js';
 import type { PayoutActivities } from '../../activities/payout.js';
 import { nonRetryableFailureTypes } from '../definitions.js';
+
+export { cardBinding } from '../destination/activities.js';
 
 /** Validation runs in the worker, no provider call: a few quick local tries. */
 export const preparationOptions: LocalActivityOptions = {
@@ -31,13 +32,6 @@ export const submissionOptions: ActivityOptions = {
   },
 };
 
-/** Joining a card binding is quick; the binding itself runs in its own workflow. */
-export const cardBindingOptions: ActivityOptions = {
-  startToCloseTimeout: '60 seconds',
-  scheduleToCloseTimeout: '30 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: nonRetryableFailureTypes },
-};
-
 /** A failed lookup only delays the next one: polling goes on until the deadline. */
 export const lookupOptions: ActivityOptions = {
   startToCloseTimeout: '60 seconds',
@@ -51,5 +45,4 @@ export const lookupOptions: ActivityOptions = {
 
 export const preparation = proxyLocalActivities<PayoutActivities>(preparationOptions);
 export const submission = proxyActivities<PayoutActivities>(submissionOptions);
-export const cardBinding = proxyActivities<CardBindingActivities>(cardBindingOptions);
 export const lookups = proxyActivities<PayoutActivities>(lookupOptions);
