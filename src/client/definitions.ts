@@ -32,6 +32,8 @@ export {
   payoutAmountSearchAttribute,
   payoutAttemptWorkflowId,
   payoutCurrencySearchAttribute,
+  payoutDeclineCodeSearchAttribute,
+  payoutProviderReferenceSearchAttribute,
   payoutProviderSearchAttribute,
   payoutStatusQuery,
   payoutStatusSearchAttribute,

@@ -15,6 +15,15 @@ export const payoutProviderSearchAttribute = defineSearchAttributeKey('PayoutPro
 export const batchIdSearchAttribute = defineSearchAttributeKey('BatchId', SearchAttributeType.KEYWORD);
 export const payoutCurrencySearchAttribute = defineSearchAttributeKey('PayoutCurrency', SearchAttributeType.KEYWORD);
 export const payoutAmountSearchAttribute = defineSearchAttributeKey('PayoutAmount', SearchAttributeType.INT);
+/** What ops are told: the provider's reference of a payout, and the provider's code of a decline. */
+export const payoutProviderReferenceSearchAttribute = defineSearchAttributeKey(
+  'PayoutProviderReference',
+  SearchAttributeType.KEYWORD,
+);
+export const payoutDeclineCodeSearchAttribute = defineSearchAttributeKey(
+  'PayoutDeclineCode',
+  SearchAttributeType.KEYWORD,
+);
 
 /** Every custom search attribute the namespace must have; the dev server and the compose setup register these. */
 export const customSearchAttributes = [
@@ -23,6 +32,8 @@ export const customSearchAttributes = [
   batchIdSearchAttribute,
   payoutCurrencySearchAttribute,
   payoutAmountSearchAttribute,
+  payoutProviderReferenceSearchAttribute,
+  payoutDeclineCodeSearchAttribute,
 ] as const;
 
 /**

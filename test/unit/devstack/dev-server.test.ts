@@ -1,6 +1,6 @@
 import { devServerArgs } from '../../../src/devstack/dev-server.js';
 
-test('a file-backed dev server uses the WAL journal and registers the five search attributes', () => {
+test('a file-backed dev server uses the WAL journal and registers the seven search attributes', () => {
   const args = devServerArgs({
     cliPath: 'temporal',
     port: 7233,
@@ -19,6 +19,8 @@ test('a file-backed dev server uses the WAL journal and registers the five searc
     'BatchId=Keyword',
     'PayoutCurrency=Keyword',
     'PayoutAmount=Int',
+    'PayoutProviderReference=Keyword',
+    'PayoutDeclineCode=Keyword',
   ]) {
     expect(args).toContain(attribute);
   }
