@@ -12,6 +12,16 @@ import type { ProviderName } from '../domain/payout-request.js';
 import { type CliContext, exitCodes, uiLink } from './context.js';
 import { PayoutValidationError } from '../client/errors.js';
 
+interface PayoutListOptions {
+  status?: PayoutStatus;
+  batch?: string;
+  provider?: ProviderName;
+  reference?: string;
+  code?: string;
+  since?: string;
+  limit?: number;
+}
+
 type Run = (work: (ctx: CliContext) => Promise<number>) => Promise<void>;
 
 async function readSource(source: string): Promise<string> {
@@ -35,7 +45,8 @@ export function describePayoutList(payouts: readonly PayoutListEntry[]): string[
   return payouts.map((p) => {
     const money = p.amount !== undefined && p.currency ? formatMoney(p.amount, p.currency) : '';
     const batch = p.batchId ? ` batch ${p.batchId}` : '';
-    return `${p.workflowId.replace(/^payout-/, '')}  ${p.status ?? '?'}  ${money} via ${p.provider ?? '?'}${batch}  started ${p.startTime}`;
+    const told = `${p.reference ? ` ref ${p.reference}` : ''}${p.code ? ` code ${p.code}` : ''}`;
+    return `${p.workflowId.replace(/^payout-/, '')}  ${p.status ?? '?'}  ${money} via ${p.provider ?? '?'}${batch}${told}  started ${p.startTime}`;
   });
 }
 
@@ -116,23 +127,26 @@ export function registerPayoutCommands(program: Command, run: Run): void {
     )
     .option('--batch <batchId>', "this batch's payouts", filterValueOption)
     .option('--provider <name>', 'ecommpay or rbkmoney', providerOption)
+    .option('--reference <ref>', "the provider's reference of the payout", filterValueOption)
+    .option('--code <code>', "declined with this provider's code", filterValueOption)
     .option('--since <time>', 'started at or after this time (ISO 8601)', instantOption)
     .option('--limit <n>', 'at most this many (default 50)', positiveInteger)
-    .action(
-      (options: { status?: PayoutStatus; batch?: string; provider?: ProviderName; since?: string; limit?: number }) =>
-        run(async (ctx) => {
-          const payouts = await (
-            await ctx.client()
-          ).listPayouts({
-            ...(options.status ? { status: options.status } : {}),
-            ...(options.batch ? { batchId: options.batch } : {}),
-            ...(options.provider ? { provider: options.provider } : {}),
-            ...(options.since ? { since: options.since } : {}),
-            ...(options.limit ? { limit: options.limit } : {}),
-          });
-          ctx.out.result(payouts, () => describePayoutList(payouts));
-          return exitCodes.ok;
-        }),
+    .action((options: PayoutListOptions) =>
+      run(async (ctx) => {
+        const payouts = await (
+          await ctx.client()
+        ).listPayouts({
+          ...(options.status ? { status: options.status } : {}),
+          ...(options.batch ? { batchId: options.batch } : {}),
+          ...(options.provider ? { provider: options.provider } : {}),
+          ...(options.reference ? { reference: options.reference } : {}),
+          ...(options.code ? { code: options.code } : {}),
+          ...(options.since ? { since: options.since } : {}),
+          ...(options.limit ? { limit: options.limit } : {}),
+        });
+        ctx.out.result(payouts, () => describePayoutList(payouts));
+        return exitCodes.ok;
+      }),
     );
 
   payout

@@ -9,6 +9,8 @@ import {
   batchIdSearchAttribute,
   payoutAmountSearchAttribute,
   payoutCurrencySearchAttribute,
+  payoutDeclineCodeSearchAttribute,
+  payoutProviderReferenceSearchAttribute,
   payoutProviderSearchAttribute,
   payoutStatusSearchAttribute,
 } from './definitions.js';
@@ -18,6 +20,10 @@ export interface PayoutListFilter {
   status?: PayoutStatus;
   batchId?: string;
   provider?: ProviderName;
+  /** The provider's reference of the payout. */
+  reference?: string;
+  /** The provider's code of a decline. */
+  code?: string;
   /** Started at or after this instant (ISO 8601). */
   since?: string;
   /** At most this many (default 50). */
@@ -32,6 +38,8 @@ export interface PayoutListEntry {
   amount?: number;
   currency?: string;
   batchId?: string;
+  reference?: string;
+  code?: string;
   startTime: string;
   closeTime?: string;
 }
@@ -71,6 +79,8 @@ export function payoutListQuery(filter: Omit<PayoutListFilter, 'limit'>): string
     terms.push(`${payoutStatusSearchAttribute.name} = ${quote(payoutStatusSchema.parse(filter.status))}`);
   if (filter.batchId) terms.push(`${batchIdSearchAttribute.name} = ${quote(filter.batchId)}`);
   if (filter.provider) terms.push(`${payoutProviderSearchAttribute.name} = ${quote(filter.provider)}`);
+  if (filter.reference) terms.push(`${payoutProviderReferenceSearchAttribute.name} = ${quote(filter.reference)}`);
+  if (filter.code) terms.push(`${payoutDeclineCodeSearchAttribute.name} = ${quote(filter.code)}`);
   if (filter.since) terms.push(`StartTime >= ${quote(filter.since)}`);
   return terms.join(' AND ');
 }
@@ -125,6 +135,8 @@ export function listPayouts(temporal: Client, filter: PayoutListFilter = {}): Pr
     const amount = defined(attributes.get(payoutAmountSearchAttribute));
     const currency = defined(attributes.get(payoutCurrencySearchAttribute));
     const batchId = defined(attributes.get(batchIdSearchAttribute));
+    const reference = defined(attributes.get(payoutProviderReferenceSearchAttribute));
+    const code = defined(attributes.get(payoutDeclineCodeSearchAttribute));
     return {
       ...entry,
       ...(status !== undefined ? { status } : {}),
@@ -132,6 +144,8 @@ export function listPayouts(temporal: Client, filter: PayoutListFilter = {}): Pr
       ...(amount !== undefined ? { amount } : {}),
       ...(currency !== undefined ? { currency } : {}),
       ...(batchId !== undefined ? { batchId } : {}),
+      ...(reference !== undefined ? { reference } : {}),
+      ...(code !== undefined ? { code } : {}),
     };
   });
 }

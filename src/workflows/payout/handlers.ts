@@ -18,7 +18,7 @@ import {
   type SettleResult,
 } from './definitions.js';
 import { lookUpStatus } from './outcome.js';
-import { notifyMerchant, record, reviseBatch, setStatus } from './reporting.js';
+import { notifyMerchant, record, reviseBatch, searchableOutcome, setStatus } from './reporting.js';
 import { decideSettlement } from './settlement.js';
 import { type PayoutState, settledOutcome } from './state.js';
 
@@ -103,7 +103,7 @@ async function settleFromProvider(state: PayoutState, settle: SettleRequest): Pr
   const outcome = settledOutcome(state, decision, new Date().toISOString());
   view.outcome = outcome;
   view.settlement = { by: settle.by, at: outcome.finishedAt };
-  setStatus(state, outcome.status, `settled by ${settle.by}`);
+  setStatus(state, outcome.status, `settled by ${settle.by}`, searchableOutcome(outcome));
   notifyMerchant(state, outcome, settle.by);
   reviseBatch(state, outcome);
   return { result: 'settled', status: outcome.status, ...(asksProvider ? { evidence } : {}) };

@@ -14,18 +14,40 @@ import {
 } from '@temporalio/workflow';
 import type { FailureClass, PayoutOutcome, PayoutStatus, TerminalStatus } from '../../domain/payout-outcome.js';
 import { payoutSummary } from '../../domain/payout-summary.js';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { countPayoutOutcome } from '../../metrics/workflow-metrics.js';
 import { payoutNotification } from '../../notifications/events.js';
-import { payoutStatusSearchAttribute } from '../definitions.js';
+import {
+  payoutDeclineCodeSearchAttribute,
+  payoutProviderReferenceSearchAttribute,
+  payoutStatusSearchAttribute,
+} from '../definitions.js';
 import { deliverInBackground } from '../notification/workflow.js';
 import { payoutFinishedSignal, payoutRevisedSignal, type RecordedEvent } from './definitions.js';
 import { applicationFailure } from './failures.js';
 import { type OutcomeFields, outcomeOf, type PayoutState, recordEvent } from './state.js';
 
-export function setStatus(state: PayoutState, status: PayoutStatus, details: string): void {
+export function setStatus(
+  state: PayoutState,
+  status: PayoutStatus,
+  details: string,
+  alsoSearchable: SearchAttributeUpdatePair[] = [],
+): void {
   state.view.status = status;
-  upsertSearchAttributes([{ key: payoutStatusSearchAttribute, value: status }]);
+  upsertSearchAttributes([{ key: payoutStatusSearchAttribute, value: status }, ...alsoSearchable]);
   setCurrentDetails(`**${status}**: ${details}`);
+}
+
+/**
+ * What ops are told about a finished payout, searchable: the provider's reference and a decline's code (never
+ * card data). Set with the final status, in its upsert; histories from before wrote the status alone.
+ */
+export function searchableOutcome(outcome: PayoutOutcome): SearchAttributeUpdatePair[] {
+  const pairs: SearchAttributeUpdatePair[] = [];
+  if (outcome.reference) pairs.push({ key: payoutProviderReferenceSearchAttribute, value: outcome.reference });
+  if (outcome.status === 'declined' && outcome.code)
+    pairs.push({ key: payoutDeclineCodeSearchAttribute, value: outcome.code });
+  return pairs.length > 0 && patched('searchable-reference') ? pairs : [];
 }
 
 export function record(state: PayoutState, event: Omit<RecordedEvent, 'receivedAt'>): void {
@@ -49,7 +71,7 @@ export function finish(state: PayoutState, status: TerminalStatus, fields: Outco
   const outcome = outcomeOf(state, status, fields, new Date().toISOString());
   state.view.outcome = outcome;
   countPayoutOutcome(outcome);
-  setStatus(state, status, fields.message ?? fields.code ?? payoutSummary(state.request));
+  setStatus(state, status, fields.message ?? fields.code ?? payoutSummary(state.request), searchableOutcome(outcome));
   // A batch learns each outcome from its children by signal, so it never waits for their late-event window.
   const parent = workflowInfo().parent;
   if (parent) {

@@ -8,6 +8,7 @@ import {
   cancelPayoutUpdate,
   payoutAmountSearchAttribute,
   payoutCurrencySearchAttribute,
+  payoutProviderReferenceSearchAttribute,
   payoutProviderSearchAttribute,
   payoutStatusQuery,
   payoutStatusSearchAttribute,
@@ -86,17 +87,19 @@ test('a valid payout is paid once and ends succeeded through the callback', asyn
   expect(description.typedSearchAttributes.get(payoutStatusSearchAttribute)).toBe('succeeded');
 
   // Started with its search attributes, on a worker without notifications: besides the SDK's record of the
-  // one patch it passed (TemporalChangeVersion), the history writes only status changes (each upsert is a
-  // visibility write) and schedules nothing but the submission.
+  // patches it passed (TemporalChangeVersion), the history writes only status changes (each upsert is a
+  // visibility write; the final one carries the provider's reference) and schedules nothing but the submission.
   const { events } = await handle.fetchHistory();
-  const upserted = (events ?? []).flatMap((event) =>
-    Object.keys(event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}),
-  );
+  const upserted = (events ?? []).flatMap((event) => {
+    const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+    return fields ? [Object.keys(fields).sort().join('+')] : [];
+  });
   expect(upserted).toEqual([
     'TemporalChangeVersion',
     payoutStatusSearchAttribute.name,
     payoutStatusSearchAttribute.name,
-    payoutStatusSearchAttribute.name,
+    'TemporalChangeVersion',
+    [payoutStatusSearchAttribute.name, payoutProviderReferenceSearchAttribute.name].sort().join('+'),
   ]);
   const scheduled = (events ?? []).flatMap(
     (event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
