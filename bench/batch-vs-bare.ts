@@ -4,17 +4,23 @@
  *  (a) bare Temporal: N minimal workflows started from a plain client loop (C at once), each one activity
  *      that submits to the sandbox and one wait for the callback signal through the relay;
  *  (b) ours: a BatchWorkflow paying N items, everything on.
- * Prints `bare_per_s=… ours_per_s=… ratio=…` (ours/bare) with the batch's time and largest run.
+ * Prints `bare_per_s=… ours_per_s=… ratio=…` (ours/bare) with the batch's time and largest run, and per
+ * side the history a payout writes (`*_events_per_payout`, a sample's mean), the batch's own events per item
+ * (`batch_events_per_item`: every BatchWorkflow run; `page_events_per_item`: its page workflows) and the
+ * CPU per item of the server (the dev server, or the real server and PostgreSQL) and of the worker.
  */
 import { Client } from '@temporalio/client';
 import { payoutRequestSchema } from '../src/domain/payout-request.js';
 import { payoutWorkflowId } from '../src/workflows/definitions.js';
 import { payBatch } from './lib/batch-run.js';
-import { cpuDelta } from './lib/histories.js';
+import { cpuDelta, cpuPerItem, formatCpu, meanEventsOf } from './lib/histories.js';
 import type { BenchOptions } from './lib/options.js';
 import { note, pool, printFigures } from './lib/report.js';
 import { benchPayout, runPrefix } from './lib/requests.js';
 import { bareWorker, type BenchStack, startBenchStack } from './lib/stack.js';
+
+/** Bare workflows whose histories are measured (they are all alike). */
+const eventsSample = 20;
 
 async function payBare(stack: BenchStack, n: number, concurrency: number) {
   const taskQueue = 'bench-bare';
@@ -40,11 +46,16 @@ async function payBare(stack: BenchStack, n: number, concurrency: number) {
       if ((i + 1) % 1000 === 0) note(`bare: ${i + 1}/${n}`);
     });
     const seconds = (Date.now() - started) / 1000;
+    const cpu = cpuDelta(cpuBefore, stack.cpuByProcess());
+    const sample = Array.from({ length: Math.min(n, eventsSample) }, (_, i) =>
+      payoutWorkflowId(`${prefix}-${Math.floor((i * n) / Math.min(n, eventsSample))}`),
+    );
     return {
       seconds,
       notSucceeded,
       workerPeakRssMb: worker.peakRssMb(),
-      cpu: cpuDelta(cpuBefore, stack.cpuByProcess()),
+      cpu,
+      eventsPerPayout: await meanEventsOf(client, sample),
     };
   } finally {
     await worker.stop();
@@ -64,6 +75,9 @@ export async function run(options: BenchOptions): Promise<void> {
     const ours = await payBatch(stack, { n, concurrency, taskQueue: 'bench-ours', timeoutMs });
     const barePerS = n / bare.seconds;
     const oursPerS = ours.finished ? n / ours.seconds : ours.done / ours.seconds;
+    const bareCpu = cpuPerItem(bare.cpu, n);
+    const oursCpu = cpuPerItem(ours.cpu, ours.finished ? n : Math.max(1, ours.done));
+    const survey = ours.survey;
     printFigures({
       bench: 'batch-vs-bare',
       server: options.server,
@@ -83,10 +97,18 @@ export async function run(options: BenchOptions): Promise<void> {
       largest_run_bytes: ours.survey?.largest?.bytes,
       largest_run_type: ours.survey?.largest?.type,
       largest_payout_events: ours.survey?.largestChild?.events,
+      bare_events_per_payout: bare.eventsPerPayout,
+      ours_events_per_payout: survey?.payoutEventsMean,
+      batch_events_per_item: survey ? survey.batchEvents / n : undefined,
+      page_events_per_item: survey ? survey.pageEvents / n : undefined,
+      bare_server_cpu_ms_per_item: bareCpu.serverMs,
+      ours_server_cpu_ms_per_item: oursCpu.serverMs,
+      bare_worker_cpu_ms_per_item: bareCpu.workerMs,
+      ours_worker_cpu_ms_per_item: oursCpu.workerMs,
       bare_worker_rss_mb: bare.workerPeakRssMb,
       ours_worker_rss_mb: ours.workerPeakRssMb,
-      bare_cpu_s: bare.cpu,
-      ours_cpu_s: ours.cpu,
+      bare_cpu_s: formatCpu(bare.cpu),
+      ours_cpu_s: formatCpu(ours.cpu),
     });
   } finally {
     await stack.stop();

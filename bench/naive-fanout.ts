@@ -11,7 +11,7 @@ import { decodeFailure } from '@temporalio/common/lib/internal-non-workflow/inde
 import proto from '@temporalio/proto';
 import { payoutRequestSchema } from '../src/domain/payout-request.js';
 import { payBatch } from './lib/batch-run.js';
-import { cpuDelta, historyOf } from './lib/histories.js';
+import { cpuDelta, formatCpu, historyOf } from './lib/histories.js';
 import type { BenchOptions } from './lib/options.js';
 import { note, printFigures, sleep } from './lib/report.js';
 import { benchPayout, runPrefix } from './lib/requests.js';
@@ -107,7 +107,7 @@ async function payNaive(stack: BenchStack, n: number, timeoutMs: number): Promis
     }
     const seconds = (Date.now() - started) / 1000;
     const workerPeakRssMb = worker.peakRssMb();
-    const cpu = cpuDelta(cpuBefore, stack.cpuByProcess());
+    const cpu = formatCpu(cpuDelta(cpuBefore, stack.cpuByProcess()));
     const history = await historyOf(stack.client, workflowId);
     const finished = status === 'COMPLETED';
     if (!finished && status === 'RUNNING') {
@@ -180,7 +180,7 @@ export async function run(options: BenchOptions): Promise<void> {
         ours_largest_type: largest?.type,
         ours_worker_rss_mb: ours.workerPeakRssMb,
         naive_cpu_s: naive.cpu,
-        ours_cpu_s: ours.cpu,
+        ours_cpu_s: formatCpu(ours.cpu),
         goal_met: ours.finished && (largest?.events ?? Infinity) < 10_000 && (ours.workerPeakRssMb ?? Infinity) < 512,
       });
     } finally {

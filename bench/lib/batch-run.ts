@@ -5,7 +5,7 @@
 import { PayoutsClient } from '../../src/client/payouts-client.js';
 import type { BatchProgress } from '../../src/workflows/batch/definitions.js';
 import type { PayoutTimings } from '../../src/workflows/payout/workflow.js';
-import { cpuDelta, type HistorySurvey, surveyBatch } from './histories.js';
+import { cpuDelta, type CpuSeconds, type HistorySurvey, surveyBatch } from './histories.js';
 import { note, sleep } from './report.js';
 import { benchPayout, runPrefix } from './requests.js';
 import type { BenchStack } from './stack.js';
@@ -22,7 +22,7 @@ export interface BatchRun {
   survey?: HistorySurvey;
   workerPeakRssMb?: number;
   /** CPU seconds per process while the batch ran (submission to result). */
-  cpu: string;
+  cpu: CpuSeconds;
 }
 
 export async function payBatch(
