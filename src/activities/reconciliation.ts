@@ -8,7 +8,7 @@ import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { payoutIdOfKey } from '../domain/payout-outcome.js';
 import { payoutIdSchema, providerNameSchema, type ProviderName } from '../domain/payout-request.js';
-import { payoutStatusQuery, settlePayoutUpdate } from '../workflows/definitions.js';
+import { payoutStatusQuery, payoutWorkflowTypeTerm, settlePayoutUpdate } from '../workflows/definitions.js';
 import type { PayoutReconciliation } from '../workflows/reconciliation/definitions.js';
 
 export type { PayoutReconciliation } from '../workflows/reconciliation/definitions.js';
@@ -27,7 +27,7 @@ export interface ReviewQuery {
  */
 export function reviewVisibilityQuery({ provider, since, batchId }: ReviewQuery): string {
   return [
-    `WorkflowType = 'PayoutWorkflow'`,
+    payoutWorkflowTypeTerm,
     `ExecutionStatus = 'Running'`,
     `PayoutStatus = 'needs_review'`,
     // Each value is checked against its schema first: nothing from free text reaches the query.

@@ -10,9 +10,12 @@ import type { PayoutOutcome } from '../domain/payout-outcome.js';
 import type { BatchPageInput, BatchResult, BatchWorkflowInput } from '../workflows/batch/definitions.js';
 import type { PayoutWorkflowInput } from '../workflows/definitions.js';
 
-/** Workflow type names, as other-language clients start them (docs/CLIENTS.md). */
+/**
+ * Workflow type names, as other-language clients start them (docs/CLIENTS.md). A payout started as the older
+ * `PayoutWorkflow` still runs (each change by its marker), at a few more events per payout.
+ */
 export const workflowTypes = {
-  payout: 'PayoutWorkflow',
+  payout: 'PayoutWorkflowV2',
   batch: 'BatchWorkflow',
   batchPage: 'BatchPageWorkflow',
 } as const;
@@ -38,6 +41,8 @@ export {
   payoutStatusQuery,
   payoutStatusSearchAttribute,
   payoutWorkflowId,
+  payoutWorkflowTypes,
+  payoutWorkflowTypeTerm,
   providerEventSignal,
 } from '../workflows/definitions.js';
 export type { CancelRequest, PayoutView, PayoutWorkflowInput } from '../workflows/definitions.js';

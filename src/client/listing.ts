@@ -13,8 +13,9 @@ import {
   payoutProviderReferenceSearchAttribute,
   payoutProviderSearchAttribute,
   payoutStatusSearchAttribute,
+  payoutWorkflowTypeTerm,
+  workflowTypes,
 } from './definitions.js';
-import { workflowTypes } from './definitions.js';
 
 export interface PayoutListFilter {
   status?: PayoutStatus;
@@ -74,7 +75,7 @@ function quote(value: string): string {
 
 /** The visibility query for `payouts payout list`. */
 export function payoutListQuery(filter: Omit<PayoutListFilter, 'limit'>): string {
-  const terms = [`WorkflowType = ${quote(workflowTypes.payout)}`];
+  const terms = [payoutWorkflowTypeTerm];
   if (filter.status)
     terms.push(`${payoutStatusSearchAttribute.name} = ${quote(payoutStatusSchema.parse(filter.status))}`);
   if (filter.batchId) terms.push(`${batchIdSearchAttribute.name} = ${quote(filter.batchId)}`);

@@ -10,6 +10,14 @@ import type { BindingEvent } from '../domain/provider-messages.js';
 /** PayoutWorkflow's signals, queries, updates and shapes live beside it; every importer finds them here too. */
 export * from './payout/definitions.js';
 
+/**
+ * The payout's workflow types: clients and batches start the first; the second is the type before it, kept
+ * while its runs drain (payout/changes.ts). Lists and reviews look at both.
+ */
+export const payoutWorkflowTypes = ['PayoutWorkflowV2', 'PayoutWorkflow'] as const;
+/** A visibility query term matching every payout, whatever its type. */
+export const payoutWorkflowTypeTerm = `WorkflowType IN (${payoutWorkflowTypes.map((type) => `'${type}'`).join(', ')})`;
+
 export const payoutStatusSearchAttribute = defineSearchAttributeKey('PayoutStatus', SearchAttributeType.KEYWORD);
 export const payoutProviderSearchAttribute = defineSearchAttributeKey('PayoutProvider', SearchAttributeType.KEYWORD);
 export const batchIdSearchAttribute = defineSearchAttributeKey('BatchId', SearchAttributeType.KEYWORD);

@@ -63,6 +63,7 @@ test('the recorded corpus replays without non-determinism, and holds every workf
       'DestinationWorkflow',
       'MerchantNotificationWorkflow',
       'PayoutWorkflow',
+      'PayoutWorkflowV2',
       'ReconciliationWorkflow',
     ]),
   );
@@ -83,7 +84,9 @@ test('every patched() in the workflows has a recorded history that took its new 
     name.endsWith('.ts'),
   );
   const sources = await Promise.all(modules.map((name) => readFile(path.resolve('src/workflows', name), 'utf8')));
-  const patches = new Set(sources.flatMap((source) => [...source.matchAll(/patched\('([^']+)'\)/g)].map((m) => m[1])));
+  const patches = new Set(
+    sources.flatMap((source) => [...source.matchAll(/(?:patched|changeApplies)\('([^']+)'\)/g)].map((m) => m[1])),
+  );
   expect(patches.size).toBeGreaterThanOrEqual(5);
   expect(patches).toContain('wake-after-handlers');
   const recorded = new Set((await Promise.all((await corpus()).map(patchIdsOf))).flat());

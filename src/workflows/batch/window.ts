@@ -17,7 +17,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { payoutSummary } from '../../domain/payout-summary.js';
 import { payoutAttemptWorkflowId, payoutWorkflowId } from '../definitions.js';
-import { PayoutWorkflow } from '../payout/workflow.js';
+import { PayoutWorkflow, PayoutWorkflowV2 } from '../payout/workflow.js';
 import { childCalls, failureMessage, pageReads, retryPlanning } from './activities.js';
 import { payoutSearchAttributePairs, requestMemo } from './child-options.js';
 import {
@@ -104,7 +104,8 @@ async function startOrReport(run: BatchRun, item: BatchItem): Promise<void> {
 function startPayout({ input, options }: BatchRun, item: BatchItem) {
   const { request } = item;
   const { batchId, source } = input;
-  return startChild(PayoutWorkflow, {
+  // Children of runs from before the payout's second type keep the first (its changes by marker).
+  return startChild(patched('payout-v2') ? PayoutWorkflowV2 : PayoutWorkflow, {
     // Attempt 1 is `payout-<payoutId>`; a retry's attempt n is `payout-<payoutId>.a<n>`.
     workflowId: payoutAttemptWorkflowId(request.payoutId, item.attempt ?? 1),
     taskQueue: options.providerTaskQueues?.[request.provider] ?? workflowInfo().taskQueue,

@@ -2,7 +2,7 @@
  * Card binding before submission, for providers that pay to a bound card (domain/provider-capabilities.ts):
  * the payout joins (or starts) its card's binding workflow and waits for the outcome.
  */
-import { condition, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
+import { condition, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { isPanCard } from '../../domain/card.js';
 import type { PayoutOutcome } from '../../domain/payout-outcome.js';
 import type { PanCard, PayoutRequest } from '../../domain/payout-request.js';
@@ -13,6 +13,7 @@ import { applicationFailure, failureClassOf, isDefiniteFailure, providerCode } f
 import { closeAfterLateWindow } from './outcome.js';
 import { finish, setStatus, unclassifiedFailure } from './reporting.js';
 import type { PayoutState } from './state.js';
+import { changeApplies } from './changes.js';
 
 /**
  * Where the steps before submission leave a payout: the bound card to pay to (none for a provider that pays
@@ -65,7 +66,7 @@ export async function bindCard(state: PayoutState, card: PanCard): Promise<Prepa
     const failureClass = failureClassOf(failure);
     if (!failure || !isDefiniteFailure(failureClass)) {
       // A failure nobody classified (the binding timing out, say): the payout still ends, in review.
-      if (isCancellation(error) || !patched('outcome-for-every-failure')) throw error;
+      if (isCancellation(error) || !changeApplies('outcome-for-every-failure')) throw error;
       return { closed: await closeAfterLateWindow(state, unclassifiedFailure(state, error, 'binding the card')) };
     }
     const declined = finish(state, 'declined', {

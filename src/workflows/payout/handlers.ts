@@ -2,7 +2,7 @@
  * PayoutWorkflow's signals, queries and updates, registered first thing in the workflow. Each handler reads and
  * changes the one PayoutState; the settle update asks the provider itself (the update carries no answer).
  */
-import { condition, patched, setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import type { PayoutOutcome } from '../../domain/payout-outcome.js';
 import type { ProviderStatus } from '../../domain/provider-messages.js';
 import { cardBindingFinishedSignal } from '../definitions.js';
@@ -21,6 +21,7 @@ import { lookUpStatus } from './outcome.js';
 import { notifyMerchant, record, reviseBatch, searchableOutcome, setStatus } from './reporting.js';
 import { decideSettlement } from './settlement.js';
 import { type PayoutState, settledOutcome } from './state.js';
+import { changeApplies } from './changes.js';
 
 export function registerPayoutHandlers(state: PayoutState): void {
   const { request, view } = state;
@@ -75,7 +76,7 @@ async function settleFromProvider(state: PayoutState, settle: SettleRequest): Pr
   const { request, view } = state;
   // The update carries no trusted answer: the payout asks its provider. Histories from before this rule
   // settled on the status the update carried.
-  const asksProvider = patched('settle-asks-provider');
+  const asksProvider = changeApplies('settle-asks-provider');
   const status = asksProvider ? await lookUpForSettlement(state) : (settle.status as ProviderStatus);
   const evidence = describe(status);
   if (view.status !== 'needs_review') {

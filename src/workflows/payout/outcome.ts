@@ -3,7 +3,7 @@
  * the pure rules of decisions.ts; polls back off on a durable timer up to the deadline; after the outcome the
  * payout keeps listening for late callbacks, and an unknown outcome waits for reconciliation to settle it.
  */
-import { allHandlersFinished, CancellationScope, condition, isCancellation, log, patched } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, isCancellation, log } from '@temporalio/workflow';
 import type { PayoutOutcome } from '../../domain/payout-outcome.js';
 import type { ProviderEvent, ProviderStatus } from '../../domain/provider-messages.js';
 import { lookups } from './activities.js';
@@ -21,6 +21,7 @@ import type { RecordedEvent } from './definitions.js';
 import { applicationFailure, failureClassOf } from './failures.js';
 import { declineClass, finish, record, review, setStatus } from './reporting.js';
 import { firstClarificationOf, firstSightingOf, type PayoutState } from './state.js';
+import { changeApplies } from './changes.js';
 
 /** The provider's status of this payout, by its key (and reference when known). */
 export function lookUpStatus(state: PayoutState): Promise<ProviderStatus> {
@@ -46,8 +47,8 @@ export function apply(
   // Another attempt's reference is not ours: the key is checked first. Histories from before copied it.
   const adopted = adoptReference(view.reference, status.reference, !otherKey);
   if (adopted !== view.reference) view.reference = adopted;
-  // patched() asked for every other key's event (not only when a copy would happen), so histories record it.
-  else if (otherKey && !patched('check-event-key-first') && status.reference && !view.reference) {
+  // The marker was asked for every other key's event (not only when a copy would happen), so histories record it.
+  else if (otherKey && !changeApplies('check-event-key-first') && status.reference && !view.reference) {
     view.reference = status.reference;
   }
   if (event && otherKey) {
@@ -65,12 +66,12 @@ export function apply(
   // before this check decided on the state alone.
   if (decision.kind === 'review' && !view.outcome) {
     const unchecked = decideOpen(withoutReport(status), sent, event?.amount);
-    if (unchecked.kind !== 'review' && !patched('verify-provider-claims')) decision = unchecked;
+    if (unchecked.kind !== 'review' && !changeApplies('verify-provider-claims')) decision = unchecked;
   }
   // Some providers' callbacks carry only part of a decline's reason (RBKmoney's webhook has no failure
   // details): the status lookup has it all. Histories from before this rule finish at once.
   if (decision.kind === 'finish' && decision.status === 'declined' && source === 'callback') {
-    if (patched('confirm-callback-declines'))
+    if (changeApplies('confirm-callback-declines'))
       decision = {
         kind: 'confirm',
         code: decision.code ?? '',
@@ -129,7 +130,7 @@ async function clarify(state: PayoutState, fields: string[]): Promise<void> {
   } catch (error) {
     const failure = applicationFailure(error);
     if (failure && failureClassOf(failure) === 'declined') {
-      if (patched('clarification-waits-for-window')) {
+      if (changeApplies('clarification-waits-for-window')) {
         // Declining now would let a merchant pay again while the provider may still complete this one: the
         // request stays open until the provider's window has passed, then the provider's status decides.
         state.clarificationClosesAt = Date.now() + state.timings.clarificationWindowMs;
@@ -224,7 +225,7 @@ export async function closeAfterLateWindow(state: PayoutState, outcome: PayoutOu
 async function awaitSettlement(state: PayoutState): Promise<void> {
   const { view } = state;
   if (view.status !== 'needs_review' || view.reviewKind !== 'outcome_unknown') return;
-  if (!patched('needs-review-awaits-settlement')) return;
+  if (!changeApplies('needs-review-awaits-settlement')) return;
   const closeAt = Date.now() + state.timings.settlementWindowMs;
   // The payout runs in a non-cancellable scope from submission on; a cancel request still ends this wait.
   let cancelRequested = false;

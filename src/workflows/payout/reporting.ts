@@ -7,12 +7,12 @@ import {
   CancellationScope,
   getExternalWorkflowHandle,
   log,
-  patched,
   setCurrentDetails,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { FailureClass, PayoutOutcome, PayoutStatus, TerminalStatus } from '../../domain/payout-outcome.js';
+import { isTerminal } from '../../domain/payout-statuses.js';
 import { payoutSummary } from '../../domain/payout-summary.js';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { countPayoutOutcome } from '../../metrics/workflow-metrics.js';
@@ -26,6 +26,7 @@ import { deliverInBackground } from '../notification/workflow.js';
 import { payoutFinishedSignal, payoutRevisedSignal, type RecordedEvent } from './definitions.js';
 import { applicationFailure } from './failures.js';
 import { type OutcomeFields, outcomeOf, type PayoutState, recordEvent } from './state.js';
+import { changeApplies, isMarkerPayout } from './changes.js';
 
 export function setStatus(
   state: PayoutState,
@@ -34,7 +35,11 @@ export function setStatus(
   alsoSearchable: SearchAttributeUpdatePair[] = [],
 ): void {
   state.view.status = status;
-  upsertSearchAttributes([{ key: payoutStatusSearchAttribute, value: status }, ...alsoSearchable]);
+  // PayoutWorkflowV2 writes its status to visibility at the start and at each final status only: every upsert
+  // is a history event and a visibility write, and the steps between are in the UI's details and the query.
+  if (isMarkerPayout() || status === 'validating' || isTerminal(status)) {
+    upsertSearchAttributes([{ key: payoutStatusSearchAttribute, value: status }, ...alsoSearchable]);
+  }
   setCurrentDetails(`**${status}**: ${details}`);
 }
 
@@ -47,7 +52,7 @@ export function searchableOutcome(outcome: PayoutOutcome): SearchAttributeUpdate
   if (outcome.reference) pairs.push({ key: payoutProviderReferenceSearchAttribute, value: outcome.reference });
   if (outcome.status === 'declined' && outcome.code)
     pairs.push({ key: payoutDeclineCodeSearchAttribute, value: outcome.code });
-  return pairs.length > 0 && patched('searchable-reference') ? pairs : [];
+  return pairs.length > 0 && changeApplies('searchable-reference') ? pairs : [];
 }
 
 export function record(state: PayoutState, event: Omit<RecordedEvent, 'receivedAt'>): void {
@@ -56,7 +61,7 @@ export function record(state: PayoutState, event: Omit<RecordedEvent, 'receivedA
 
 /** Tells the merchant's backend about each new terminal status, once; runs beside the workflow, never before it. */
 export function notifyMerchant(state: PayoutState, outcome: PayoutOutcome, settledBy?: string): void {
-  if (!state.merchantNotifications || !patched('merchant-notifications')) return;
+  if (!state.merchantNotifications || !changeApplies('merchant-notifications')) return;
   const notification = payoutNotification(outcome, {
     occurredAt: new Date().toISOString(),
     ...(state.request.batchId ? { batchId: state.request.batchId } : {}),
@@ -98,7 +103,7 @@ export function reviseBatch(state: PayoutState, outcome: PayoutOutcome): void {
   const { batchItem } = state.input;
   const reported = state.reportedToBatch;
   if (!parent || !batchItem || reported === undefined || reported === outcome.status) return;
-  if (!patched('revisions-reach-batch')) return;
+  if (!changeApplies('revisions-reach-batch')) return;
   const revision = { seq: batchItem.seq, previous: reported, outcome };
   state.reportedToBatch = outcome.status;
   const earlier = state.parentNotified ?? Promise.resolve();
@@ -125,7 +130,9 @@ export function unclassifiedFailure(state: PayoutState, error: unknown, step: st
  * counted by a batch's breaker), not the card. Histories from before the table reached callbacks said declined.
  */
 export function declineClass(failureClass: FailureClass | undefined): FailureClass {
-  return failureClass && failureClass !== 'declined' && patched('classify-decline-codes') ? failureClass : 'declined';
+  return failureClass && failureClass !== 'declined' && changeApplies('classify-decline-codes')
+    ? failureClass
+    : 'declined';
 }
 
 /** Sends a finished payout to review: its outcome stays readable, the reason says what contradicts it. */

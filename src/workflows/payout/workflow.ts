@@ -9,7 +9,6 @@ import {
   condition,
   isCancellation,
   log,
-  patched,
   setCurrentDetails,
   upsertSearchAttributes,
   workflowInfo,
@@ -32,12 +31,26 @@ import { registerPayoutHandlers } from './handlers.js';
 import { closeAfterLateWindow, learnOutcome, poll } from './outcome.js';
 import { finish, review, setStatus, unclassifiedFailure } from './reporting.js';
 import { initialPayoutState, type PayoutState } from './state.js';
+import { changeApplies } from './changes.js';
 
 /** Starters and tests name the input from here too; its home is definitions.ts. */
 export type { PayoutTimings, PayoutWorkflowInput } from './definitions.js';
 export { defaultPayoutTimings, maxRecordedDuplicates } from './state.js';
 
+/**
+ * The payout's current type: every change of PayoutWorkflow taken, no markers (changes.ts), its status in
+ * visibility at the start and at the outcome only. Clients and batches start this one.
+ */
+export async function PayoutWorkflowV2(input: PayoutWorkflowInput): Promise<PayoutOutcome> {
+  return await payOut(input);
+}
+
+/** The first type, kept while its runs drain: each change by its `patched()` marker. */
 export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<PayoutOutcome> {
+  return await payOut(input);
+}
+
+async function payOut(input: PayoutWorkflowInput): Promise<PayoutOutcome> {
   const state = initialPayoutState(input);
   registerPayoutHandlers(state);
   const preparedByWorker = announce(state);
@@ -57,7 +70,7 @@ export async function PayoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
  */
 function announce(state: PayoutState): boolean {
   const { request } = state;
-  const preparedByWorker = patched('prepare-payout');
+  const preparedByWorker = changeApplies('prepare-payout');
   if (preparedByWorker && workflowInfo().typedSearchAttributes.get(payoutStatusSearchAttribute) !== undefined) {
     setCurrentDetails(`**validating**: ${payoutSummary(request)}`);
   } else {
@@ -110,7 +123,7 @@ async function prepare(state: PayoutState, preparedByWorker: boolean): Promise<P
     }
     // Nothing was sent: a provider this worker cannot pay through is rejected (systemic, so a batch's
     // breaker counts it); anything else ends in review with the error. Never a payout without an outcome.
-    if (!patched('outcome-for-every-failure')) throw error;
+    if (!changeApplies('outcome-for-every-failure')) throw error;
     const failure = applicationFailure(error);
     if (failure && failureClassOf(failure) === 'systemic' && providerCode(failure) === 'config') {
       const rejected = finish(state, 'rejected', {
@@ -138,7 +151,7 @@ async function submitAndLearn(state: PayoutState, destinationId: string | undefi
   view.submittedAt = new Date(submittedAt).toISOString();
   if (submitted?.reference) view.reference = submitted.reference;
   // "Already exists" is a claim: read the provider's record and compare it with ours before waiting on it.
-  if (submitted?.outcome === 'duplicate' && !view.outcome && patched('verify-duplicates')) await poll(state);
+  if (submitted?.outcome === 'duplicate' && !view.outcome && changeApplies('verify-duplicates')) await poll(state);
   if (!view.outcome) {
     const how =
       submitted?.outcome === 'duplicate' ? 'provider already had it' : submitted ? 'accepted' : 'answer unknown';

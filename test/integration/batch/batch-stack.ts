@@ -10,7 +10,7 @@ import { CodecKeyring, EncryptionCodec, parseCodecKeys, payoutsDataConverter } f
 import { generateCodecKeyEntry } from '../../../src/codec/keys.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { batchWorkflowId, type BatchProgress } from '../../../src/workflows/batch/definitions.js';
-import { payoutFinishedSignal } from '../../../src/workflows/definitions.js';
+import { payoutFinishedSignal, payoutWorkflowTypes } from '../../../src/workflows/definitions.js';
 import type { PayoutTimings } from '../../../src/workflows/payout/workflow.js';
 import {
   ecommpayPayout,
@@ -90,8 +90,9 @@ interface RunHistory {
 export interface BatchRun {
   runId: string;
   events: number;
-  /** PayoutWorkflow children it started. */
+  /** Payout children it started, and their workflow types. */
   childrenStarted: number;
+  childTypes: string[];
   /** payoutFinished signals this run received, from its own children or an earlier run's. */
   outcomesSignalled: number;
 }
@@ -105,12 +106,14 @@ export async function runHistories(stack: PayoutStack, batchId: string): Promise
     // The SDK's history type comes from generated protobuf code; only these two fields are read.
     const history: unknown = await stack.conns.client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events = (history as RunHistory).events ?? [];
+    const payoutChildTypes = events
+      .map((event) => event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name ?? '')
+      .filter((type) => (payoutWorkflowTypes as readonly string[]).includes(type));
     runs.push({
       runId,
       events: events.length,
-      childrenStarted: events.filter(
-        (event) => event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === 'PayoutWorkflow',
-      ).length,
+      childTypes: payoutChildTypes,
+      childrenStarted: payoutChildTypes.length,
       outcomesSignalled: events.filter(
         (event) => event.workflowExecutionSignaledEventAttributes?.signalName === payoutFinishedSignal.name,
       ).length,

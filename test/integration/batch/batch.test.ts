@@ -202,6 +202,8 @@ test('continue-as-new keeps every run under its event limit and loses or repeats
   // Each run let its children report before it continued (a signal arriving during the continue-as-new
   // makes the server refuse it), so every child's outcome reached the run that started it.
   for (const run of runs) expect(run.outcomesSignalled).toBe(run.childrenStarted);
+  // Children of today's batches are the payout's current type (no patch markers of their own).
+  expect([...new Set(runs.flatMap((run) => run.childTypes))]).toEqual(['PayoutWorkflowV2']);
 
   const rows = parseReport((await env.payouts.batchReport(batchId)).csv);
   expect(rows.map((row) => row.payout_id)).toEqual(items.map((item) => item.payoutId));

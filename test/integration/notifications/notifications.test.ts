@@ -9,6 +9,7 @@ import { PayoutsClient } from '../../../src/client/index.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { batchWorkflowId } from '../../../src/workflows/batch/definitions.js';
 import { merchantNotificationWorkflowId } from '../../../src/workflows/notification/definitions.js';
+import { PayoutWorkflow } from '../../../src/workflows/payout/workflow.js';
 import { merchantNotificationsOffBundle } from '../patches-off.js';
 import { patchIdsIn, replayStarted, workflowsOnTaskQueue } from '../replay-helpers.js';
 import { awaitOutcomeUpdate, ecommpayPayout, type PayoutStack, startPayoutStack, waitFor } from '../payout/stack.js';
@@ -152,13 +153,14 @@ test('a batch that continues as new with children in flight sends one finished e
 test('histories from before merchant notifications: a payout and a batch finish and notify nobody', async () => {
   // The worker runs today's workflows as the code before the 'merchant-notifications' patch ran them; the
   // payouts of the tests before, recorded with the patch, must have closed first (they would not replay on it).
-  const query = `TaskQueue = '${stack.taskQueue}' AND ExecutionStatus = 'Running' AND WorkflowType IN ('PayoutWorkflow', 'BatchWorkflow')`;
+  const query = `TaskQueue = '${stack.taskQueue}' AND ExecutionStatus = 'Running' AND WorkflowType IN ('PayoutWorkflowV2', 'PayoutWorkflow', 'BatchWorkflow')`;
   await waitFor(async () => (await stack.conns.client.workflow.count(query)).count === 0, 60_000);
   await stack.stopWorker();
   await stack.restartWorker({ workflowBundle: await merchantNotificationsOffBundle() });
   try {
     const single = payout(testCards.visa.pan);
-    const handle = await stack.start(single);
+    // The payout's first type: its changes answer by marker, so the shim's answer reaches it.
+    const handle = await stack.start(single, {}, PayoutWorkflow);
     expect((await handle.result()).status).toBe('succeeded');
     const payouts = new PayoutsClient({ client: stack.conns.client, taskQueue: stack.taskQueue });
     const batchId = `nb-off-${randomUUID().slice(0, 8)}`;

@@ -15,7 +15,7 @@ import {
   payoutWorkflowId,
   providerEventSignal,
 } from '../../../src/workflows/definitions.js';
-import { PayoutWorkflow } from '../../../src/workflows/payout/workflow.js';
+import { PayoutWorkflowV2 } from '../../../src/workflows/payout/workflow.js';
 import {
   awaitOutcomeUpdate,
   ecommpayPayout,
@@ -86,19 +86,15 @@ test('a valid payout is paid once and ends succeeded through the callback', asyn
   const description = await handle.describe();
   expect(description.typedSearchAttributes.get(payoutStatusSearchAttribute)).toBe('succeeded');
 
-  // Started with its search attributes, on a worker without notifications: besides the SDK's record of the
-  // patches it passed (TemporalChangeVersion), the history writes only status changes (each upsert is a
-  // visibility write; the final one carries the provider's reference) and schedules nothing but the submission.
+  // Started with its search attributes, on a worker without notifications: the history writes the final
+  // status alone (with the provider's reference; each upsert is a visibility write), records no patch
+  // marker, and schedules nothing but the submission.
   const { events } = await handle.fetchHistory();
   const upserted = (events ?? []).flatMap((event) => {
     const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
     return fields ? [Object.keys(fields).sort().join('+')] : [];
   });
   expect(upserted).toEqual([
-    'TemporalChangeVersion',
-    payoutStatusSearchAttribute.name,
-    payoutStatusSearchAttribute.name,
-    'TemporalChangeVersion',
     [payoutStatusSearchAttribute.name, payoutProviderReferenceSearchAttribute.name].sort().join('+'),
   ]);
   const scheduled = (events ?? []).flatMap(
@@ -109,7 +105,7 @@ test('a valid payout is paid once and ends succeeded through the callback', asyn
 
 test('a payout started without search attributes (by another starter) sets them itself', async () => {
   const request = payoutRequestSchema.parse(visaPayout(testCards.visa.pan));
-  const handle = await stack.conns.client.workflow.start(PayoutWorkflow, {
+  const handle = await stack.conns.client.workflow.start(PayoutWorkflowV2, {
     taskQueue: stack.taskQueue,
     workflowId: payoutWorkflowId(request.payoutId),
     args: [{ request, timings: testTimings }],

@@ -22,7 +22,7 @@ import { OrphanJournal } from '../../../src/webhooks/orphans.js';
 import { startRelay, type Relay } from '../../../src/webhooks/relay.js';
 import { createPayoutsWorker } from '../../../src/worker/worker.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../../../src/workflows/definitions.js';
-import { PayoutWorkflow, type PayoutTimings } from '../../../src/workflows/payout/workflow.js';
+import { type PayoutTimings, type PayoutWorkflow, PayoutWorkflowV2 } from '../../../src/workflows/payout/workflow.js';
 import { payoutSearchAttributePairs } from '../../../src/workflows/batch/child-options.js';
 import { connect, testServer, uniqueTaskQueue, type TemporalTarget, type TestConnections } from '../helpers.js';
 import type { StartedWorkflow } from '../replay-helpers.js';
@@ -60,7 +60,12 @@ export interface PayoutStack {
    */
   restartWorker(options?: { workflowBundle?: WorkflowBundle; dataConverter?: DataConverter }): Promise<void>;
   stopWorker(): Promise<void>;
-  start(request: PayoutRequestInput, timings?: Partial<PayoutTimings>): Promise<PayoutHandle>;
+  /** Starts today's payout type, or `type` (the first one, to record its histories). */
+  start(
+    request: PayoutRequestInput,
+    timings?: Partial<PayoutTimings>,
+    type?: typeof PayoutWorkflow,
+  ): Promise<PayoutHandle>;
   close(): Promise<void>;
 }
 
@@ -163,10 +168,10 @@ export async function startPayoutStack(name: string, options: PayoutStackOptions
       if (stack.worker.getState() === 'RUNNING') stack.worker.shutdown();
       await running;
     },
-    async start(request, timings) {
+    async start(request, timings, type = PayoutWorkflowV2) {
       const parsed = payoutRequestSchema.parse(request);
       // Started as the client and the batch start it: with its search attributes.
-      const handle = await conns.client.workflow.start(PayoutWorkflow, {
+      const handle = await conns.client.workflow.start(type, {
         taskQueue,
         workflowId: payoutWorkflowId(parsed.payoutId),
         args: [{ request: parsed, timings: { ...testTimings, ...timings } }],

@@ -14,9 +14,9 @@ import {
   type SettleRequest,
 } from '../../../src/workflows/definitions.js';
 import { receiverSecret, startReceiver, type TestReceiver } from '../notifications/receiver.js';
-import { patchIdsIn, replayStarted, workflowsOnTaskQueue } from '../replay-helpers.js';
+import { replayStarted, workflowsOnTaskQueue } from '../replay-helpers.js';
 import { awaitOutcomeUpdate, type PayoutStack, startPayoutStack, waitFor } from '../payout/stack.js';
-import { inReviewVisible, startUnknown, unknownPayout } from './unknown-payouts.js';
+import { awaitsSettlement, inReviewVisible, startUnknown, unknownPayout } from './unknown-payouts.js';
 
 let stack: PayoutStack;
 let payouts: PayoutsClient;
@@ -37,11 +37,8 @@ test('a payout left unknown is settled from the provider’s later answer; the s
   const batchId = `rec-${randomUUID().slice(0, 8)}`;
   const [settles, stays] = [await startUnknown(stack, batchId), await startUnknown(stack, batchId)];
   // Past its late-event window (2 s) a payout with an unknown outcome stays open, waiting to be settled: the
-  // workflow records that decision (the 'needs-review-awaits-settlement' patch marker) once the window is over.
-  await waitFor(
-    async () => patchIdsIn(await settles.handle.fetchHistory()).includes('needs-review-awaits-settlement'),
-    30_000,
-  );
+  // timer of its settlement window starts once the late-event window is over.
+  await waitFor(async () => awaitsSettlement(settles.handle), 30_000);
   expect((await settles.handle.describe()).status.name).toBe('RUNNING');
   await inReviewVisible(stack, batchId, 2);
 

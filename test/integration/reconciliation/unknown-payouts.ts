@@ -38,3 +38,15 @@ export async function inReviewVisible(stack: PayoutStack, batchId: string, count
   const query = `BatchId = '${batchId}' AND PayoutStatus = 'needs_review' AND ExecutionStatus = 'Running'`;
   await waitFor(async () => (await stack.conns.client.workflow.count(query)).count === count);
 }
+
+/**
+ * Whether the payout has begun to wait for its settlement (past its late-event window): the timer of its
+ * settlement window is in its history.
+ */
+export async function awaitsSettlement(handle: PayoutHandle): Promise<boolean> {
+  const { events } = await handle.fetchHistory();
+  const windowSeconds = String((unknownSoon.settlementWindowMs ?? 0) / 1000);
+  return (events ?? []).some(
+    (event) => String(event.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? '') === windowSeconds,
+  );
+}
