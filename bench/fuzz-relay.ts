@@ -24,6 +24,7 @@ import { providerRegistry } from '../src/providers/registry.js';
 import { SeededRandom } from '../src/sandbox/random.js';
 import { OrphanJournal } from '../src/webhooks/orphans.js';
 import { maxBodyBytes, startRelay } from '../src/webhooks/relay.js';
+import { workflowTypes } from '../src/client/definitions.js';
 import { payoutWorkflowId } from '../src/workflows/definitions.js';
 
 const { values } = parseArgs({
@@ -178,7 +179,7 @@ async function main(): Promise<void> {
     card: { pan: '4242424242424242' },
     notBefore: new Date(Date.now() + 86_400_000).toISOString(),
   });
-  const handle = await client.workflow.start('PayoutWorkflow', {
+  const handle = await client.workflow.start(workflowTypes.payout, {
     taskQueue: 'fuzz-no-worker',
     workflowId: payoutWorkflowId(payoutId),
     args: [{ request }],

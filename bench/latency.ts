@@ -5,6 +5,7 @@
  * 30 s after submission). Prints p50/p99 of each path in milliseconds.
  */
 import { payoutRequestSchema } from '../src/domain/payout-request.js';
+import { workflowTypes } from '../src/client/definitions.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../src/workflows/definitions.js';
 import type { BenchOptions } from './lib/options.js';
 import { note, percentile, pool, printFigures } from './lib/report.js';
@@ -21,7 +22,7 @@ async function latencies(stack: BenchStack, taskQueue: string, n: number, concur
     const request = payoutRequestSchema.parse(benchPayout(`${prefix}-${i}`));
     const t0 = performance.now();
     try {
-      const handle = await stack.client.workflow.start('PayoutWorkflow', {
+      const handle = await stack.client.workflow.start(workflowTypes.payout, {
         taskQueue,
         workflowId: payoutWorkflowId(request.payoutId),
         args: [{ request }],

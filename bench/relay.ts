@@ -16,6 +16,7 @@ import {
   signWebhook,
   verifyWebhook,
 } from '../src/providers/rbkmoney/signature.js';
+import { workflowTypes } from '../src/client/definitions.js';
 import { payoutWorkflowId, providerEventSignal } from '../src/workflows/definitions.js';
 import type { BenchOptions } from './lib/options.js';
 import { note, percentile, pool, printFigures } from './lib/report.js';
@@ -124,7 +125,7 @@ export async function run(options: BenchOptions): Promise<void> {
     const prefix = runPrefix('relay');
     note(`starting ${targets} target payouts`);
     await pool(targets, 50, (i) =>
-      stack.client.workflow.start('PayoutWorkflow', {
+      stack.client.workflow.start(workflowTypes.payout, {
         taskQueue: 'bench-relay-no-worker',
         workflowId: payoutWorkflowId(`${prefix}-${i}`),
         args: [{}],

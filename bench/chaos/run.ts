@@ -14,6 +14,7 @@ import { codecFromConfig, payoutsDataConverter } from '../../src/codec/index.js'
 import { parseConfig } from '../../src/config.js';
 import { type PayoutOutcome, terminalStatuses } from '../../src/domain/payout-outcome.js';
 import type { FaultCounters, FaultPatch } from '../../src/sandbox/faults.js';
+import { payoutWorkflowTypeTerm } from '../../src/workflows/definitions.js';
 import type { LedgerEntry } from '../../src/sandbox/ledger.js';
 import { SeededRandom } from '../../src/sandbox/random.js';
 import { type BatchResult, batchWorkflowId } from '../../src/workflows/batch/definitions.js';
@@ -135,7 +136,7 @@ async function chaosPhase(
   // Progress from the visibility store (the PayoutStatus search attribute): no worker needed, so a killed
   // worker or a replay of the batch's history never holds the count up.
   const terminal = terminalStatuses.map((status) => `"${status}"`).join(', ');
-  const finishedQuery = `BatchId = "${batchId}" AND WorkflowType = "PayoutWorkflow" AND PayoutStatus IN (${terminal})`;
+  const finishedQuery = `BatchId = "${batchId}" AND ${payoutWorkflowTypeTerm} AND PayoutStatus IN (${terminal})`;
   const followProgress = async () => {
     let lastSaid = 0;
     while (!batchDone && Date.now() < deadline && !stack.fatal) {
@@ -236,7 +237,7 @@ async function describeBatch(payouts: PayoutsClient, batchId: string): Promise<s
 }
 
 async function waitForPayoutsToClose(payouts: PayoutsClient, batchId: string, deadline: number): Promise<void> {
-  const query = `BatchId = "${batchId}" AND WorkflowType = "PayoutWorkflow" AND ExecutionStatus = "Running"`;
+  const query = `BatchId = "${batchId}" AND ${payoutWorkflowTypeTerm} AND ExecutionStatus = "Running"`;
   while (Date.now() < deadline) {
     try {
       if ((await payouts.temporal.workflow.count(query)).count === 0) return;
