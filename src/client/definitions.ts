@@ -8,14 +8,14 @@
  */
 import type { PayoutOutcome } from '../domain/payout-outcome.js';
 import type { BatchPageInput, BatchResult, BatchWorkflowInput } from '../workflows/batch/definitions.js';
-import type { PayoutWorkflowInput } from '../workflows/definitions.js';
+import { payoutWorkflowType, type PayoutWorkflowInput } from '../workflows/definitions.js';
 
 /**
  * Workflow type names, as other-language clients start them (docs/CLIENTS.md). A payout started as the older
  * `PayoutWorkflow` still runs (each change by its marker), at a few more events per payout.
  */
 export const workflowTypes = {
-  payout: 'PayoutWorkflowV2',
+  payout: payoutWorkflowType,
   batch: 'BatchWorkflow',
   batchPage: 'BatchPageWorkflow',
 } as const;

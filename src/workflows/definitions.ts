@@ -14,7 +14,9 @@ export * from './payout/definitions.js';
  * The payout's workflow types: clients and batches start the first; the second is the type before it, kept
  * while its runs drain (payout/changes.ts). Lists and reviews look at both.
  */
-export const payoutWorkflowTypes = ['PayoutWorkflowV2', 'PayoutWorkflow'] as const;
+export const payoutWorkflowType = 'PayoutWorkflowV2';
+export const firstPayoutWorkflowType = 'PayoutWorkflow';
+export const payoutWorkflowTypes = [payoutWorkflowType, firstPayoutWorkflowType] as const;
 /** A visibility query term matching every payout, whatever its type. */
 export const payoutWorkflowTypeTerm = `WorkflowType IN (${payoutWorkflowTypes.map((type) => `'${type}'`).join(', ')})`;
 

@@ -5,6 +5,7 @@
  * search attribute each marker adds), two to four events fewer per payout.
  */
 import { patched, workflowInfo } from '@temporalio/workflow';
+import { firstPayoutWorkflowType } from '../definitions.js';
 
 export type PayoutChange =
   | 'prepare-payout'
@@ -21,11 +22,9 @@ export type PayoutChange =
   | 'revisions-reach-batch'
   | 'classify-decline-codes';
 
-/** The type that still answers each change by its marker. */
-export const markerPayoutWorkflowType = 'PayoutWorkflow';
-
+/** Whether this run is of the first type, which still answers each change by its marker. */
 export function isMarkerPayout(): boolean {
-  return workflowInfo().workflowType === markerPayoutWorkflowType;
+  return workflowInfo().workflowType === firstPayoutWorkflowType;
 }
 
 export function changeApplies(change: PayoutChange): boolean {
