@@ -14,6 +14,7 @@ export const defaultDurationBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
 type PromMetric = Counter | Gauge | Histogram;
 
 interface Bridged {
+  name: string;
   metric: PromMetric;
   labelNames: readonly string[];
 }
@@ -53,8 +54,15 @@ export function labelName(key: string): string {
   return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`).replace(/[^a-zA-Z0-9_]/g, '_');
 }
 
+/**
+ * The SDK reuses one object per metric and one per attribute set across its updates (a worker sends several
+ * updates per workflow task), so both are looked up by identity: a name and its labels are worked out once per
+ * object, not once per update. Keyed weakly, so objects the SDK lets go are not held.
+ */
 export class SdkMetricsBridge {
   readonly #metrics = new Map<string, Bridged>();
+  readonly #byMetricObject = new WeakMap<object, Bridged>();
+  readonly #labelsByAttributes = new WeakMap<object, Map<Bridged, Record<string, string>>>();
   /** Label names a metric was first seen without; reported once, then dropped from its updates. */
   readonly #dropped = new Set<string>();
 
@@ -75,16 +83,36 @@ export class SdkMetricsBridge {
   }
 
   apply({ metric, value, attributes }: BufferedMetricUpdate): void {
-    const name = prometheusName(metric.name, metric.kind);
-    const bridged =
-      this.#metrics.get(name) ??
-      this.create(name, metric, [...new Set([...Object.keys(attributes).map(labelName), ...sdkTags])].sort());
-    const labels = this.labelsFor(name, bridged, attributes);
+    const bridged = this.#byMetricObject.get(metric) ?? this.bridge(metric, attributes);
+    const labels = this.labelsOf(bridged, attributes);
     const target = bridged.metric;
     if (target instanceof Counter) target.inc(labels, value);
     else if (target instanceof Histogram) target.observe(labels, value);
     else if (metric.kind === 'up-down-counter') target.inc(labels, value);
     else target.set(labels, value);
+  }
+
+  private bridge(metric: BufferedMetricUpdate['metric'], attributes: Record<string, unknown>): Bridged {
+    const name = prometheusName(metric.name, metric.kind);
+    const bridged =
+      this.#metrics.get(name) ??
+      this.create(name, metric, [...new Set([...Object.keys(attributes).map(labelName), ...sdkTags])].sort());
+    this.#byMetricObject.set(metric, bridged);
+    return bridged;
+  }
+
+  private labelsOf(bridged: Bridged, attributes: Record<string, unknown>): Record<string, string> {
+    let byMetric = this.#labelsByAttributes.get(attributes);
+    if (!byMetric) {
+      byMetric = new Map();
+      this.#labelsByAttributes.set(attributes, byMetric);
+    }
+    let labels = byMetric.get(bridged);
+    if (!labels) {
+      labels = this.labelsFor(bridged, attributes);
+      byMetric.set(bridged, labels);
+    }
+    return labels;
   }
 
   private create(name: string, metric: BufferedMetricUpdate['metric'], labelNames: string[]): Bridged {
@@ -97,13 +125,14 @@ export class SdkMetricsBridge {
         : metric.kind === 'histogram'
           ? new Histogram({ ...options, buckets: known?.buckets ?? defaultDurationBuckets })
           : new Gauge(options);
-    const bridged = { metric: created, labelNames };
+    const bridged = { name, metric: created, labelNames };
     this.#metrics.set(name, bridged);
     return bridged;
   }
 
   /** prom-client fixes a metric's label names at creation; a label seen later is dropped (and reported once). */
-  private labelsFor(name: string, bridged: Bridged, attributes: Record<string, unknown>): Record<string, string> {
+  private labelsFor(bridged: Bridged, attributes: Record<string, unknown>): Record<string, string> {
+    const { name } = bridged;
     const labels: Record<string, string> = {};
     for (const [attribute, raw] of Object.entries(attributes)) {
       const key = labelName(attribute);

@@ -79,3 +79,24 @@ test('Prometheus names and labels', () => {
   expect(labelName('workflowType')).toBe('workflow_type');
   expect(labelName('task_queue')).toBe('task_queue');
 });
+
+test('a metric and an attribute set the SDK reuses are worked out once, however many updates name them', async () => {
+  let attributeReads = 0;
+  const attributes = new Proxy<Record<string, string>>(
+    { workflowType: 'PayoutWorkflowV2', taskQueue: 'payouts' },
+    {
+      ownKeys(target) {
+        attributeReads++;
+        return Reflect.ownKeys(target);
+      },
+    },
+  );
+  const metric = { name: 'workflow_completed', kind: 'counter', valueType: 'int', description: '' };
+  const updates = Array.from({ length: 1_000 }, () => ({ metric, value: 1, attributes }) as BufferedMetricUpdate);
+  const { registry, bridge } = bridgeOver(updates);
+  expect(bridge.drain()).toBe(1_000);
+  // Once to fix the metric's label names, once for this attribute set's labels.
+  expect(attributeReads).toBeLessThanOrEqual(2);
+  const text = await registry.metrics();
+  expect(text).toContain('workflow_completed_total{task_queue="payouts",workflow_type="PayoutWorkflowV2"} 1000');
+});
