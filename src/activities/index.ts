@@ -7,6 +7,7 @@ import { cardFingerprintKeyFromEnv, type MerchantNotificationSettings, reportsDi
 import type { ProviderRegistry } from '../providers/registry.js';
 import { createCardBindingActivities } from './card-binding.js';
 import { createBatchActivities } from './batch.js';
+import { createBatchOutcomeActivities } from './batch-outcomes.js';
 import { createBatchRetryActivities } from './batch-retry.js';
 import { createNotificationActivities } from './notifications.js';
 import { createPayoutActivities } from './payout.js';
@@ -47,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
       reportsDir: deps.reportsDir ?? reportsDirFromEnv(),
       ...(deps.limits?.approvalThresholds ? { approvalThresholds: deps.limits.approvalThresholds } : {}),
     }),
+    ...createBatchOutcomeActivities(deps.client ? { client: deps.client } : {}),
     ...createBatchRetryActivities({
       providers: deps.providers,
       cardFingerprintKey: deps.cardFingerprintKey ?? cardFingerprintKeyFromEnv(),

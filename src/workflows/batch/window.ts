@@ -120,6 +120,8 @@ function startPayout({ input, options }: BatchRun, item: BatchItem) {
               batchItem: {
                 seq: item.seq,
                 pageWorkflowId: batchPageWorkflowId(batchId, pageOf(item.seq, source.pageSize).page),
+                // The child tells its outcome from a local activity: five events fewer in its history.
+                ...(patched('outcome-by-local-activity') ? { outcomeBy: 'local-activity' as const } : {}),
               },
             }
           : {}),

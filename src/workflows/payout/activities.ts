@@ -9,6 +9,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
 } from '@temporalio/workflow';
+import type { BatchOutcomeActivities } from '../../activities/batch-outcomes.js';
 import type { PayoutActivities } from '../../activities/payout.js';
 import { nonRetryableFailureTypes } from '../definitions.js';
 
@@ -43,6 +44,17 @@ export const lookupOptions: ActivityOptions = {
   },
 };
 
+/**
+ * Telling the batch an outcome: one signal from the worker, retried for up to two minutes. Should it still fail,
+ * the batch's in-flight check asks the payout by query.
+ */
+export const batchOutcomeOptions: LocalActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
+};
+
 export const preparation = proxyLocalActivities<PayoutActivities>(preparationOptions);
 export const submission = proxyActivities<PayoutActivities>(submissionOptions);
 export const lookups = proxyActivities<PayoutActivities>(lookupOptions);
+export const batchOutcomes = proxyLocalActivities<BatchOutcomeActivities>(batchOutcomeOptions);

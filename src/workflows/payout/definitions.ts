@@ -125,5 +125,13 @@ export interface PayoutWorkflowInput {
   attempt?: number;
   timings?: Partial<PayoutTimings>;
   /** Set by a batch: where the item sits, so a later change of its outcome reaches the batch's totals and report. */
-  batchItem?: { seq: number; pageWorkflowId: string };
+  batchItem?: {
+    seq: number;
+    pageWorkflowId: string;
+    /**
+     * 'local-activity': the outcome goes to the batch from a local activity in the outcome's workflow task.
+     * Absent (batches from before it): the workflow signals the batch itself.
+     */
+    outcomeBy?: 'local-activity';
+  };
 }

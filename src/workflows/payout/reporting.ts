@@ -24,6 +24,7 @@ import {
 } from '../definitions.js';
 import { deliverInBackground } from '../notification/workflow.js';
 import { payoutFinishedSignal, payoutRevisedSignal, type RecordedEvent } from './definitions.js';
+import { batchOutcomes } from './activities.js';
 import { applicationFailure } from './failures.js';
 import { type OutcomeFields, outcomeOf, type PayoutState, recordEvent } from './state.js';
 import { changeApplies, isMarkerPayout } from './changes.js';
@@ -82,15 +83,22 @@ export function finish(state: PayoutState, status: TerminalStatus, fields: Outco
   if (parent) {
     // No run id: after continue-as-new the batch's current run must get it. Not cancellable: a payout
     // cancelled from the UI still tells its batch.
-    state.parentNotified = CancellationScope.nonCancellable(() =>
-      getExternalWorkflowHandle(parent.workflowId).signal(payoutFinishedSignal, outcome),
-    )
+    state.parentNotified = CancellationScope.nonCancellable(() => tellBatch(state, parent.workflowId, outcome))
       // The batch may have been closed by an operator; the payout's own outcome stands regardless.
       .catch((error: unknown) => log.warn('could not notify the parent batch', { error: String(error) }));
     state.reportedToBatch = status;
   }
   notifyMerchant(state, outcome);
   return outcome;
+}
+
+/** How the batch asked to hear the outcome (payout/definitions.ts, `outcomeBy`). */
+async function tellBatch(state: PayoutState, batchWorkflowId: string, outcome: PayoutOutcome): Promise<void> {
+  if (state.input.batchItem?.outcomeBy === 'local-activity') {
+    await batchOutcomes.tellBatchOutcome({ batchWorkflowId, outcome });
+  } else {
+    await getExternalWorkflowHandle(batchWorkflowId).signal(payoutFinishedSignal, outcome);
+  }
 }
 
 /**

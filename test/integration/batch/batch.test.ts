@@ -204,6 +204,14 @@ test('continue-as-new keeps every run under its event limit and loses or repeats
   for (const run of runs) expect(run.outcomesSignalled).toBe(run.childrenStarted);
   // Children of today's batches are the payout's current type (no patch markers of their own).
   expect([...new Set(runs.flatMap((run) => run.childTypes))]).toEqual(['PayoutWorkflowV2']);
+  // A child tells its batch from a local activity in the workflow task that reached the outcome (issue 21):
+  // no signal of its own (two events) and no workflow task for the server's answer (three more).
+  for (const item of items) {
+    const history = await env.stack.conns.client.workflow.getHandle(payoutWorkflowId(item.payoutId)).fetchHistory();
+    const events = history.events ?? [];
+    expect(events.filter((event) => event.signalExternalWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
+    expect(events.filter((event) => event.externalWorkflowExecutionSignaledEventAttributes)).toEqual([]);
+  }
 
   const rows = parseReport((await env.payouts.batchReport(batchId)).csv);
   expect(rows.map((row) => row.payout_id)).toEqual(items.map((item) => item.payoutId));
