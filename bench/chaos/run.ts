@@ -202,7 +202,11 @@ async function chaosPhase(
   const stats = await getJson<{ injected: Record<string, FaultCounters>; callbacks: Record<string, unknown> }>(
     `${stack.sandboxUrl}/sandbox/stats`,
   );
-  const verdict = judge(items, findings, ledger.entries);
+  // The batch's own totals are judged too: each outcome must be counted once, whichever way it arrived.
+  const batchResult = batchDone
+    ? ((await payouts.temporal.workflow.getHandle(batchWorkflowId(batchId)).result()) as BatchResult)
+    : undefined;
+  const verdict = judge(items, findings, ledger.entries, batchResult);
   const seconds = Math.round((Date.now() - started) / 1000);
 
   say(`faults injected: ${describeInjected(stats.injected)}`);

@@ -22,10 +22,17 @@ export interface ChaosVerdict {
 
 const paidStatuses: ReadonlySet<string> = new Set(['succeeded', 'needs_review']);
 
+/** What the batch itself counted (its result): it must agree with its payouts one by one. */
+export interface BatchTotals {
+  counts: Readonly<Record<string, number>>;
+  succeededAmounts: Readonly<Record<string, number>>;
+}
+
 export function judge(
   items: readonly ChaosItem[],
   findings: ReadonlyMap<string, Finding>,
   ledger: readonly LedgerEntry[],
+  batch?: BatchTotals,
 ): ChaosVerdict {
   const counts: Record<TerminalStatus, number> = {
     succeeded: 0,
@@ -93,6 +100,7 @@ export function judge(
       mismatches.push(`${id}: ${outcome.status} (${outcome.message ?? outcome.code ?? 'no reason'})`);
     }
   }
+  if (batch) mismatches.push(...batchTotalsMismatches(batch, counts, findings));
   return {
     counts,
     doublePaid,
@@ -100,4 +108,31 @@ export function judge(
     mismatches,
     ok: doublePaid.length === 0 && lost.length === 0 && mismatches.length === 0,
   };
+}
+
+/** An outcome counted twice, or missed, shows as a batch total that its payouts do not add up to. */
+function batchTotalsMismatches(
+  batch: BatchTotals,
+  counts: Readonly<Record<TerminalStatus, number>>,
+  findings: ReadonlyMap<string, Finding>,
+): string[] {
+  const lines: string[] = [];
+  for (const status of new Set([...Object.keys(counts), ...Object.keys(batch.counts)])) {
+    const payouts = (counts as Record<string, number>)[status] ?? 0;
+    const counted = batch.counts[status] ?? 0;
+    if (counted !== payouts) lines.push(`batch counted ${counted} ${status}, its payouts say ${payouts}`);
+  }
+  const paid: Record<string, number> = {};
+  for (const finding of findings.values()) {
+    if ('outcome' in finding && finding.outcome.status === 'succeeded') {
+      paid[finding.outcome.currency] = (paid[finding.outcome.currency] ?? 0) + finding.outcome.amount;
+    }
+  }
+  for (const currency of new Set([...Object.keys(paid), ...Object.keys(batch.succeededAmounts)])) {
+    const counted = batch.succeededAmounts[currency] ?? 0;
+    if (counted !== (paid[currency] ?? 0)) {
+      lines.push(`batch counted ${counted} ${currency} paid, its payouts say ${paid[currency] ?? 0}`);
+    }
+  }
+  return lines;
 }

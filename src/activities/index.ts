@@ -48,7 +48,7 @@ export function createActivities(deps: ActivityDeps) {
       reportsDir: deps.reportsDir ?? reportsDirFromEnv(),
       ...(deps.limits?.approvalThresholds ? { approvalThresholds: deps.limits.approvalThresholds } : {}),
     }),
-    ...createBatchOutcomeActivities(deps.client ? { client: deps.client } : {}),
+    ...createBatchOutcomeActivities(),
     ...createBatchRetryActivities({
       providers: deps.providers,
       cardFingerprintKey: deps.cardFingerprintKey ?? cardFingerprintKeyFromEnv(),

@@ -131,3 +131,36 @@ test('amounts, currencies, references, unknown keys and broken promises are mism
     ]),
   );
 });
+
+test("the batch's own totals must add up to its payouts': an outcome counted twice or missed is a mismatch", () => {
+  const { findings, ledger } = consistent();
+  const counts = { succeeded: 0, declined: 0, rejected: 0, cancelled: 0, needs_review: 0, duplicate: 0 };
+  const succeededAmounts: Record<string, number> = {};
+  for (const item of items) {
+    counts[item.expected]++;
+    if (item.expected === 'succeeded') {
+      const { currency, amount } = item.request;
+      succeededAmounts[currency] = (succeededAmounts[currency] ?? 0) + amount;
+    }
+  }
+  expect(judge(items, findings, ledger, { counts, succeededAmounts }).mismatches).toEqual([]);
+
+  const currency = success.request.currency;
+  const twice = {
+    counts: { ...counts, succeeded: counts.succeeded + 1 },
+    succeededAmounts: { ...succeededAmounts, [currency]: (succeededAmounts[currency] ?? 0) + success.request.amount },
+  };
+  const verdict = judge(items, findings, ledger, twice);
+  expect(verdict.ok).toBe(false);
+  expect(verdict.mismatches).toEqual([
+    `batch counted ${counts.succeeded + 1} succeeded, its payouts say ${counts.succeeded}`,
+    `batch counted ${twice.succeededAmounts[currency]} ${currency} paid, its payouts say ${succeededAmounts[currency]}`,
+  ]);
+  const missed = judge(items, findings, ledger, {
+    counts: { ...counts, declined: counts.declined - 1 },
+    succeededAmounts,
+  });
+  expect(missed.mismatches).toEqual([
+    `batch counted ${counts.declined - 1} declined, its payouts say ${counts.declined}`,
+  ]);
+});
