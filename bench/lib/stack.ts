@@ -93,13 +93,18 @@ export function peakRssMb(pid: number | undefined): number | undefined {
   }
 }
 
-/** CPU seconds (user + system) a process has used, from /proc (Linux; 100 clock ticks a second). */
-export function cpuSeconds(pid: number | undefined): number | undefined {
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux; 100 clock ticks a second); with
+ * `reapedChildren`, also those of its children that exited and were waited for.
+ */
+export function cpuSeconds(pid: number | undefined, reapedChildren = false): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    // Fields after the command name, which is in parentheses and may hold spaces: utime is the 12th, stime the 13th.
+    // Fields after the command name, which is in parentheses and may hold spaces: utime is the 12th, stime the
+    // 13th, cutime and cstime (waited-for children) the 14th and 15th.
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const own = Number(fields[11]) + Number(fields[12]);
+    return (reapedChildren ? own + Number(fields[13]) + Number(fields[14]) : own) / 100;
   } catch {
     return undefined;
   }
@@ -107,8 +112,9 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
 
 /**
  * CPU seconds of this machine's processes named `names` (from /proc/<pid>/comm), summed by name: the
- * PostgreSQL-backed server and its database run outside the stack. A backend that exited takes its
- * seconds along; the server keeps its connections open, so the loss is small.
+ * PostgreSQL-backed server and its database run outside the stack. A PostgreSQL backend that exited is
+ * counted in its parent's waited-for children's time, so a connection the server closed mid-run still counts
+ * (without it the database's CPU of a side went missing when the server renewed its connections).
  */
 export function cpuSecondsByName(names: readonly string[]): Record<string, number> {
   const totals: Record<string, number> = {};
@@ -126,7 +132,7 @@ export function cpuSecondsByName(names: readonly string[]): Record<string, numbe
       continue;
     }
     if (!names.includes(name)) continue;
-    const used = cpuSeconds(Number(pid));
+    const used = cpuSeconds(Number(pid), true);
     if (used !== undefined) totals[name] = (totals[name] ?? 0) + used;
   }
   return totals;
