@@ -72,6 +72,11 @@ export interface PayoutStack {
 export interface PayoutStackOptions {
   /** The worker, the relay, the activities' client and start() all use it (e.g. the payload codec). */
   dataConverter?: DataConverter;
+  /**
+   * How long the sandbox's ecommpay keeps a clarification request open (3 s: tests of an unanswered request
+   * stay short). A file whose answered clarifications must never expire under load sets more.
+   */
+  sandboxClarificationWindowMs?: number;
   /** The providers' (the worker's activities) and the relay's logger; silent by default. The sandbox stays silent. */
   logger?: Logger;
   /** The worker's merchant notifications (off by default). */
@@ -91,7 +96,12 @@ export async function startPayoutStack(name: string, options: PayoutStackOptions
   const callbackUrl = `http://127.0.0.1:${relayPort}/webhooks/ecommpay`;
   const sandbox = await startSandbox({
     logger: silent,
-    ecommpay: { projectId: sandboxProjectId, secretKey: sandboxSecret, callbackUrl, clarificationWindowMs: 3_000 },
+    ecommpay: {
+      projectId: sandboxProjectId,
+      secretKey: sandboxSecret,
+      callbackUrl,
+      clarificationWindowMs: options.sandboxClarificationWindowMs ?? 3_000,
+    },
     rbkmoney: { apiKey: rbkmoneyApiKey, destinationAuthorizationMs: 300 },
     timing: { processingMs: 300, slowMs: 4_000, callbackDelayMs: 100, callbackRetryMs: 500 },
   });
