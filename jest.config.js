@@ -1,5 +1,8 @@
 // Two projects: `unit` (pure code, no servers) and `integration` (a real Temporal dev server started once
 // by globalSetup and shared by every file). Sources are ESM TypeScript, compiled by swc.
+// `npm run test:integration` runs two files at once (--maxWorkers=2; jest's default on 2 cores is one): most
+// of a file's time is spent waiting on timers, callbacks and restarts, so two overlap. Each file has its own
+// task queues, ids and ports; the crash and chaos files bring their own servers.
 const swc = [
   '@swc/jest',
   {
