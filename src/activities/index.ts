@@ -8,6 +8,7 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import { createCardBindingActivities } from './card-binding.js';
 import { createBatchActivities } from './batch.js';
 import { createBatchOutcomeActivities } from './batch-outcomes.js';
+import { createBatchStartActivities } from './batch-starts.js';
 import { createBatchRetryActivities } from './batch-retry.js';
 import { createNotificationActivities } from './notifications.js';
 import { createPayoutActivities } from './payout.js';
@@ -49,6 +50,7 @@ export function createActivities(deps: ActivityDeps) {
       ...(deps.limits?.approvalThresholds ? { approvalThresholds: deps.limits.approvalThresholds } : {}),
     }),
     ...createBatchOutcomeActivities(),
+    ...createBatchStartActivities(),
     ...createBatchRetryActivities({
       providers: deps.providers,
       cardFingerprintKey: deps.cardFingerprintKey ?? cardFingerprintKeyFromEnv(),

@@ -5,11 +5,21 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { BatchActivities } from '../../activities/batch.js';
 import type { BatchRetryActivities } from '../../activities/batch-retry.js';
+import type { BatchStartActivities } from '../../activities/batch-starts.js';
 
 /** A page is a few hundred items; a failed read pauses the batch after these attempts, with the reason. */
 export const pageReads = proxyActivities<BatchActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumAttempts: 5 },
+});
+
+/**
+ * Starting a window's payouts: a start that cannot get through is tried again for as long as it takes, as a
+ * child's start would be; a retry finds the payouts its earlier attempt started (activities/batch-starts.ts).
+ */
+export const payoutStarts = proxyActivities<BatchStartActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
 /** Status queries and cancel requests to children: a failed call is simply made again later. */

@@ -1,6 +1,7 @@
 /**
- * The sliding window: starting child PayoutWorkflows from the batch's pages (or a retry run's plan), asking
- * children for outcomes they did not signal, cancelling them, and handing finished rows to their pages.
+ * The sliding window: starting payouts from the batch's pages (or a retry run's plan), through the start
+ * activity, or as child workflows in runs from before it; asking them for outcomes they did not signal,
+ * cancelling them, and handing finished rows to their pages.
  */
 import {
   CancellationScope,
@@ -16,9 +17,10 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { payoutSummary } from '../../domain/payout-summary.js';
-import { payoutAttemptWorkflowId, payoutWorkflowId } from '../definitions.js';
+import type { PayoutStartOrder } from '../../activities/batch-starts.js';
+import { payoutAttemptWorkflowId, payoutWorkflowId, payoutWorkflowType } from '../definitions.js';
 import { PayoutWorkflow, PayoutWorkflowV2 } from '../payout/workflow.js';
-import { childCalls, failureMessage, pageReads, retryPlanning } from './activities.js';
+import { childCalls, failureMessage, pageReads, payoutStarts, retryPlanning } from './activities.js';
 import { payoutSearchAttributePairs, requestMemo } from './child-options.js';
 import {
   type BatchItem,
@@ -58,7 +60,7 @@ export async function startAvailable(run: BatchRun): Promise<void> {
     chosen.push(item);
     if (item.duplicateOf === undefined) room--;
   }
-  await Promise.all(chosen.map((item) => startOrReport(run, item)));
+  await startChosen(run, chosen);
   state.cursor += chosen.length;
   if (input.totals) addStarted(state, chosen);
 }
@@ -71,33 +73,107 @@ function stoppedWhileAwaiting({ state }: BatchRun): boolean {
   return (state.paused !== undefined || state.cancelled !== undefined) && patched('recheck-gates-before-start');
 }
 
-async function startOrReport(run: BatchRun, item: BatchItem): Promise<void> {
-  const { state } = run;
-  const { request } = item;
-  if (item.duplicateOf !== undefined) {
-    reportDuplicate(run, item, `repeats item ${item.duplicateOf + 1} of this batch; not paid again`);
+/**
+ * Runs from before the start activity start children, and signal-free starts wait for room this size: an
+ * activity costs the batch a few events for the whole window, where a child costs two of its own.
+ */
+function startsByActivity(): boolean {
+  return patched('payout-start-by-activity');
+}
+
+/** Room for the next starts: one is enough for a child; starts by activity wait for a fifth of the window. */
+export function roomToStart({ options, state }: BatchRun): boolean {
+  const room = options.concurrency - state.inFlight.length;
+  return room >= (startsByActivity() ? Math.ceil(options.concurrency / 5) : 1);
+}
+
+/** Starts the chosen items together; a repeated item is reported instead. */
+async function startChosen(run: BatchRun, chosen: BatchItem[]): Promise<void> {
+  if (!startsByActivity()) {
+    await Promise.all(chosen.map((item) => startOrReport(run, item)));
     return;
   }
-  // In flight before the start resolves: a fast child's signal may be delivered in the same activation.
+  const toStart: BatchItem[] = [];
+  for (const item of chosen) {
+    if (item.duplicateOf !== undefined) reportRepeated(run, item);
+    else {
+      markInFlight(run, item);
+      toStart.push(item);
+    }
+  }
+  if (toStart.length === 0) return;
+  const orders = toStart.map((item) => startOrder(run, item));
+  // Never cancelled with the batch: a payout stops only through its own cancel update.
+  const results = await CancellationScope.nonCancellable(() =>
+    payoutStarts.startBatchPayouts({ workflowType: payoutWorkflowType, orders }),
+  );
+  toStart.forEach((item, index) => {
+    if (results[index] === 'id taken') idTaken(run, item);
+  });
+}
+
+function startOrder(run: BatchRun, item: BatchItem): PayoutStartOrder {
+  const { input, options } = run;
+  const { request } = item;
+  const { workflowId, taskQueue } = workflowInfo();
+  return {
+    workflowId: payoutAttemptWorkflowId(request.payoutId, item.attempt ?? 1),
+    taskQueue: options.providerTaskQueues?.[request.provider] ?? taskQueue,
+    input: {
+      request,
+      ...(item.attempt ? { attempt: item.attempt } : {}),
+      ...(input.childTimings ? { timings: input.childTimings } : {}),
+      batchItem: {
+        seq: item.seq,
+        pageWorkflowId: batchPageWorkflowId(input.batchId, pageOf(item.seq, input.source.pageSize).page),
+        outcomeBy: 'local-activity',
+        batchWorkflowId: workflowId,
+      },
+    },
+    memo: requestMemo(item),
+  };
+}
+
+function reportRepeated(run: BatchRun, item: BatchItem): void {
+  reportDuplicate(run, item, `repeats item ${(item.duplicateOf ?? 0) + 1} of this batch; not paid again`);
+}
+
+// In flight before the start resolves: a fast child's signal may be delivered in the same activation.
+function markInFlight({ state }: BatchRun, item: BatchItem): void {
   state.inFlight.push({
-    payoutId: request.payoutId,
+    payoutId: item.request.payoutId,
     seq: item.seq,
     ...(item.attempt ? { attempt: item.attempt } : {}),
   });
   if (item.attempt) countRetryStarted(state);
+}
+
+/** The payout's workflow id is taken: an attempt of ours cut short is waited for; any other is reported. */
+function idTaken(run: BatchRun, item: BatchItem): void {
+  const { payoutId } = item.request;
+  if (item.attempt) {
+    // This attempt exists already (a retry cut short): it is ours to wait for, asked for by query.
+    run.carried.add(payoutId);
+    return;
+  }
+  run.state.inFlight = run.state.inFlight.filter((entry) => entry.seq !== item.seq);
+  const workflowId = payoutWorkflowId(payoutId);
+  reportDuplicate(run, item, `payoutId already used by an earlier payout (${workflowId}); not paid again`);
+}
+
+/** A child workflow: the start of runs from before the start activity. */
+async function startOrReport(run: BatchRun, item: BatchItem): Promise<void> {
+  if (item.duplicateOf !== undefined) {
+    reportRepeated(run, item);
+    return;
+  }
+  markInFlight(run, item);
   try {
     // Never cancelled with the batch: a payout stops only through its own cancel update.
     await CancellationScope.nonCancellable(() => startPayout(run, item));
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    if (item.attempt) {
-      // This attempt exists already (a retry cut short): it is ours to wait for, asked for by query.
-      run.carried.add(request.payoutId);
-      return;
-    }
-    state.inFlight = state.inFlight.filter((entry) => entry.seq !== item.seq);
-    const workflowId = payoutWorkflowId(request.payoutId);
-    reportDuplicate(run, item, `payoutId already used by an earlier payout (${workflowId}); not paid again`);
+    idTaken(run, item);
   }
 }
 
@@ -155,7 +231,7 @@ async function startRetries(run: BatchRun): Promise<void> {
   const pageEnd = Math.min((index + 1) * pageSize, itemCount);
   const from = state.cursor;
   const next = chooseRetries(plan, from, options.concurrency - state.inFlight.length, pageEnd);
-  await Promise.all(next.chosen.map((item) => startOrReport(run, item)));
+  await startChosen(run, next.chosen);
   countRetriesSkipped(state, plan, from, next.cursor);
   state.cursor = next.cursor;
 }

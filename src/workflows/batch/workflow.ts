@@ -1,8 +1,8 @@
 /**
- * BatchWorkflow (id `batch-<batchId>`): pays a batch of any size as a sliding window of child
- * PayoutWorkflows. Items come a page at a time from the batch's page workflows (never all in this history);
- * each child signals `payoutFinished` once with its outcome, so the batch never waits for a child to close
- * (children stay open for late provider events). Continue-as-new keeps every run under `maxEventsPerRun`:
+ * BatchWorkflow (id `batch-<batchId>`): pays a batch of any size as a sliding window of PayoutWorkflows,
+ * started a group at a time by an activity. Items come a page at a time from the batch's page workflows (never
+ * all in this history); each payout signals `payoutFinished` once with its outcome, so the batch never waits
+ * for a payout to close (payouts stay open for late provider events). Continue-as-new keeps every run under `maxEventsPerRun`:
  * the run first lets its children report, then the cursor and any ids still in flight travel, nothing else,
  * so no item is lost or started twice.
  * A later execution with `retry` set gives the batch's declined items new attempts (retry.ts).
@@ -36,7 +36,7 @@ import { registerBatchHandlers } from './handlers.js';
 import { countUnstarted, progressDetails, shouldContinueAsNew } from './progress.js';
 import { retryInfo } from './retry.js';
 import { type BatchRun, childrenReported, createBatchRun, progressOf } from './state.js';
-import { askChildren, cancelChildren, flushRows, nextAskAt, startAvailable } from './window.js';
+import { askChildren, cancelChildren, flushRows, nextAskAt, roomToStart, startAvailable } from './window.js';
 
 /**
  * How long a run waits for its children's signals before it continues as new. A signal that reaches the
@@ -86,9 +86,7 @@ async function runWindow(run: BatchRun, afterHandlers: WaitCondition): Promise<v
     }
     if (state.cancelled && !run.cancelSentToChildren) await cancelChildren(run);
     if (state.inFlight.length > 0 && Date.now() >= nextAskAt(run)) await askChildren(run);
-    const roomToStart =
-      !state.cancelled && !state.paused && state.cursor < itemCount && state.inFlight.length < options.concurrency;
-    if (roomToStart) {
+    if (!state.cancelled && !state.paused && state.cursor < itemCount && roomToStart(run)) {
       if (balanceCheckDue(run)) await checkBalances(run);
       else await startAvailable(run);
       continue;

@@ -133,5 +133,10 @@ export interface PayoutWorkflowInput {
      * Absent (batches from before it): the workflow signals the batch itself.
      */
     outcomeBy?: 'local-activity';
+    /**
+     * The batch's workflow id, for a payout the batch started through its start activity (no parent). Absent:
+     * the payout is its batch's child workflow, and its parent is the batch.
+     */
+    batchWorkflowId?: string;
   };
 }

@@ -78,18 +78,23 @@ export function finish(state: PayoutState, status: TerminalStatus, fields: Outco
   state.view.outcome = outcome;
   countPayoutOutcome(outcome);
   setStatus(state, status, fields.message ?? fields.code ?? payoutSummary(state.request), searchableOutcome(outcome));
-  // A batch learns each outcome from its children by signal, so it never waits for their late-event window.
-  const parent = workflowInfo().parent;
-  if (parent) {
+  // A batch learns each outcome from its payouts by signal, so it never waits for their late-event window.
+  const batchWorkflowId = batchWorkflowIdOf(state);
+  if (batchWorkflowId) {
     // No run id: after continue-as-new the batch's current run must get it. Not cancellable: a payout
     // cancelled from the UI still tells its batch.
-    state.parentNotified = CancellationScope.nonCancellable(() => tellBatch(state, parent.workflowId, outcome))
+    state.parentNotified = CancellationScope.nonCancellable(() => tellBatch(state, batchWorkflowId, outcome))
       // The batch may have been closed by an operator; the payout's own outcome stands regardless.
       .catch((error: unknown) => log.warn('could not notify the parent batch', { error: String(error) }));
     state.reportedToBatch = status;
   }
   notifyMerchant(state, outcome);
   return outcome;
+}
+
+/** The batch this payout belongs to: named in its input when the batch started it by activity, else its parent. */
+function batchWorkflowIdOf(state: PayoutState): string | undefined {
+  return state.input.batchItem?.batchWorkflowId ?? workflowInfo().parent?.workflowId;
 }
 
 /** How the batch asked to hear the outcome (payout/definitions.ts, `outcomeBy`). */
@@ -107,17 +112,17 @@ async function tellBatch(state: PayoutState, batchWorkflowId: string, outcome: P
  * refuses the signal; the item's page then keeps the row and the change to the batch's totals.
  */
 export function reviseBatch(state: PayoutState, outcome: PayoutOutcome): void {
-  const parent = workflowInfo().parent;
+  const batchWorkflowId = batchWorkflowIdOf(state);
   const { batchItem } = state.input;
   const reported = state.reportedToBatch;
-  if (!parent || !batchItem || reported === undefined || reported === outcome.status) return;
+  if (!batchWorkflowId || !batchItem || reported === undefined || reported === outcome.status) return;
   if (!changeApplies('revisions-reach-batch')) return;
   const revision = { seq: batchItem.seq, previous: reported, outcome };
   state.reportedToBatch = outcome.status;
   const earlier = state.parentNotified ?? Promise.resolve();
   state.parentNotified = earlier.then(() =>
     CancellationScope.nonCancellable(() =>
-      getExternalWorkflowHandle(parent.workflowId)
+      getExternalWorkflowHandle(batchWorkflowId)
         .signal(payoutRevisedSignal, revision)
         .catch(() => getExternalWorkflowHandle(batchItem.pageWorkflowId).signal(payoutRevisedSignal, revision))
         .catch((error: unknown) => log.warn('could not revise the batch', { error: String(error) })),

@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PayoutsClient } from '../../../src/client/index.js';
+import type { Payload } from '@temporalio/common';
 import { CodecKeyring, EncryptionCodec, parseCodecKeys, payoutsDataConverter } from '../../../src/codec/index.js';
 import { generateCodecKeyEntry } from '../../../src/codec/keys.js';
 import type { PayoutRequestInput } from '../../../src/domain/payout-request.js';
@@ -24,9 +25,8 @@ export const dataDir = mkdtempSync(path.join(os.tmpdir(), 'payouts-batch-'));
 process.env.DATA_DIR = dataDir;
 // Payloads encrypted as in production; the CLI runs in child processes that inherit the same key.
 process.env.CODEC_KEYS = generateCodecKeyEntry('batch-test');
-export const dataConverter = payoutsDataConverter(
-  new EncryptionCodec(new CodecKeyring(parseCodecKeys(process.env.CODEC_KEYS))),
-);
+const codec = new EncryptionCodec(new CodecKeyring(parseCodecKeys(process.env.CODEC_KEYS)));
+export const dataConverter = payoutsDataConverter(codec);
 
 /** Children finish fast and close soon after, so a test's batch does not wait on slow defaults. */
 export const batchChildTimings: Partial<PayoutTimings> = { ...testTimings, outcomeDeadlineMs: 6_000 };
@@ -83,6 +83,10 @@ interface RunHistory {
   events?: Array<{
     workflowExecutionStartedEventAttributes?: { continuedExecutionRunId?: string | null } | null;
     startChildWorkflowExecutionInitiatedEventAttributes?: { workflowType?: { name?: string | null } | null } | null;
+    activityTaskScheduledEventAttributes?: {
+      activityType?: { name?: string | null } | null;
+      input?: { payloads?: Payload[] | null } | null;
+    } | null;
     workflowExecutionSignaledEventAttributes?: { signalName?: string | null } | null;
   }> | null;
 }
@@ -90,11 +94,29 @@ interface RunHistory {
 export interface BatchRun {
   runId: string;
   events: number;
-  /** Payout children it started, and their workflow types. */
+  /** Payouts it started, as children or through its start activity, and their workflow types. */
   childrenStarted: number;
   childTypes: string[];
+  /** Of those, started as child workflows (StartChildWorkflowExecution commands in its own history). */
+  startedAsChildren: number;
   /** payoutFinished signals this run received, from its own children or an earlier run's. */
   outcomesSignalled: number;
+}
+
+/** The workflow types the run's start activities were asked for, one per payout (their input, decrypted). */
+async function typesStartedByActivity(events: NonNullable<RunHistory['events']>): Promise<string[]> {
+  const types: string[] = [];
+  for (const event of events) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled?.activityType?.name !== 'startBatchPayouts') continue;
+    const [payload] = await codec.decode(scheduled.input?.payloads ?? []);
+    const input = JSON.parse(Buffer.from(payload?.data ?? []).toString('utf8')) as {
+      workflowType: string;
+      orders: unknown[];
+    };
+    types.push(...input.orders.map(() => input.workflowType));
+  }
+  return types;
 }
 
 /** Every run of a batch, newest first, following the continue-as-new chain back through the histories. */
@@ -103,17 +125,19 @@ export async function runHistories(stack: PayoutStack, batchId: string): Promise
   const runs: BatchRun[] = [];
   let runId: string | undefined = (await stack.conns.client.workflow.getHandle(workflowId).describe()).runId;
   while (runId) {
-    // The SDK's history type comes from generated protobuf code; only these two fields are read.
+    // The SDK's history type comes from generated protobuf code; only these fields are read.
     const history: unknown = await stack.conns.client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events = (history as RunHistory).events ?? [];
-    const payoutChildTypes = events
+    const asChildren = events
       .map((event) => event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name ?? '')
       .filter((type) => (payoutWorkflowTypes as readonly string[]).includes(type));
+    const childTypes = [...asChildren, ...(await typesStartedByActivity(events))];
     runs.push({
       runId,
       events: events.length,
-      childTypes: payoutChildTypes,
-      childrenStarted: payoutChildTypes.length,
+      childTypes,
+      childrenStarted: childTypes.length,
+      startedAsChildren: asChildren.length,
       outcomesSignalled: events.filter(
         (event) => event.workflowExecutionSignaledEventAttributes?.signalName === payoutFinishedSignal.name,
       ).length,

@@ -204,6 +204,9 @@ test('continue-as-new keeps every run under its event limit and loses or repeats
   for (const run of runs) expect(run.outcomesSignalled).toBe(run.childrenStarted);
   // Children of today's batches are the payout's current type (no patch markers of their own).
   expect([...new Set(runs.flatMap((run) => run.childTypes))]).toEqual(['PayoutWorkflowV2']);
+  expect(runs.reduce((sum, run) => sum + run.childrenStarted, 0)).toBe(items.length);
+  // Started a window's worth at a time by an activity (issue 21): no child-start events in the batch's history.
+  expect(runs.map((run) => run.startedAsChildren)).toEqual(runs.map(() => 0));
   // A child tells its batch from a local activity in the workflow task that reached the outcome (issue 21):
   // no signal of its own (two events) and no workflow task for the server's answer (three more).
   for (const item of items) {
