@@ -74,8 +74,8 @@ function stoppedWhileAwaiting({ state }: BatchRun): boolean {
 }
 
 /**
- * Runs from before the start activity start children, and signal-free starts wait for room this size: an
- * activity costs the batch a few events for the whole window, where a child costs two of its own.
+ * Whether this run starts its payouts through the start activity, a group at a time: the activity costs the
+ * batch a few events per group, where a child workflow costs two of its own. Runs from before it start children.
  */
 function startsByActivity(): boolean {
   return patched('payout-start-by-activity');
@@ -95,7 +95,7 @@ async function startChosen(run: BatchRun, chosen: BatchItem[]): Promise<void> {
   }
   const toStart: BatchItem[] = [];
   for (const item of chosen) {
-    if (item.duplicateOf !== undefined) reportRepeated(run, item);
+    if (item.duplicateOf !== undefined) reportRepeated(run, item, item.duplicateOf);
     else {
       markInFlight(run, item);
       toStart.push(item);
@@ -134,8 +134,8 @@ function startOrder(run: BatchRun, item: BatchItem): PayoutStartOrder {
   };
 }
 
-function reportRepeated(run: BatchRun, item: BatchItem): void {
-  reportDuplicate(run, item, `repeats item ${(item.duplicateOf ?? 0) + 1} of this batch; not paid again`);
+function reportRepeated(run: BatchRun, item: BatchItem, duplicateOf: number): void {
+  reportDuplicate(run, item, `repeats item ${duplicateOf + 1} of this batch; not paid again`);
 }
 
 // In flight before the start resolves: a fast child's signal may be delivered in the same activation.
@@ -164,7 +164,7 @@ function idTaken(run: BatchRun, item: BatchItem): void {
 /** A child workflow: the start of runs from before the start activity. */
 async function startOrReport(run: BatchRun, item: BatchItem): Promise<void> {
   if (item.duplicateOf !== undefined) {
-    reportRepeated(run, item);
+    reportRepeated(run, item, item.duplicateOf);
     return;
   }
   markInFlight(run, item);

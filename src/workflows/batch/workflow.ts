@@ -1,10 +1,10 @@
 /**
  * BatchWorkflow (id `batch-<batchId>`): pays a batch of any size as a sliding window of PayoutWorkflows,
- * started a group at a time by an activity. Items come a page at a time from the batch's page workflows (never
- * all in this history); each payout signals `payoutFinished` once with its outcome, so the batch never waits
- * for a payout to close (payouts stay open for late provider events). Continue-as-new keeps every run under `maxEventsPerRun`:
- * the run first lets its children report, then the cursor and any ids still in flight travel, nothing else,
- * so no item is lost or started twice.
+ * started a group at a time by an activity. Items come a page at a time from the batch's page workflows
+ * (never all in this history); each payout signals `payoutFinished` once with its outcome, so the batch never
+ * waits for a payout to close (payouts stay open for late provider events). Continue-as-new keeps every run
+ * under `maxEventsPerRun`: the run first lets its payouts report, then the cursor and any ids still in flight
+ * travel, nothing else, so no item is lost or started twice.
  * A later execution with `retry` set gives the batch's declined items new attempts (retry.ts).
  */
 import {
