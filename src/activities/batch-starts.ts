@@ -9,8 +9,10 @@
  */
 import { Context } from '@temporalio/activity';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { PayoutOutcome } from '../domain/payout-outcome.js';
 import { payoutSummary } from '../domain/payout-summary.js';
 import { mapLimit } from '../domain/concurrency.js';
+import { collectOutcomes, type OutcomeCollection } from './batch-outcome-collection.js';
 import { payoutSearchAttributePairs } from '../workflows/batch/child-options.js';
 import {
   batchIdSearchAttribute,
@@ -34,6 +36,18 @@ export interface PayoutStartsInput {
 /** Per order, in order: started now, found started by this batch (an earlier attempt), or the id is taken. */
 export type PayoutStartResult = 'started' | 'ours already' | 'id taken';
 
+export interface WindowStepInput extends PayoutStartsInput {
+  batchId: string;
+  /** Every payout the batch has in flight, the ones started here included. */
+  collect: OutcomeCollection;
+}
+
+export interface WindowStepResult {
+  starts: PayoutStartResult[];
+  /** Outcomes found in the payouts' memos (outcomeBy 'memo'), at least `collect.atLeast` unless time ran out. */
+  outcomes: PayoutOutcome[];
+}
+
 /** Starts sent at once: a window is tens of payouts; the frontend takes these in milliseconds. */
 const startsAtOnce = 25;
 
@@ -44,6 +58,24 @@ export function createBatchStartActivities() {
       const { client, info } = Context.current();
       const since = info.scheduledTimestampMs;
       return await mapLimit(orders, startsAtOnce, (order) => startPayout(client, workflowType, order, since));
+    },
+
+    /**
+     * One step of a batch's window: start the next group, then wait for a group of outcomes among everything
+     * in flight. A retried step starts nothing twice (see above) and reads the same memos again.
+     */
+    async startAndCollectPayouts({
+      batchId,
+      workflowType,
+      orders,
+      collect,
+    }: WindowStepInput): Promise<WindowStepResult> {
+      const { client, info } = Context.current();
+      const since = info.scheduledTimestampMs;
+      const starts = await mapLimit(orders, startsAtOnce, (order) => startPayout(client, workflowType, order, since));
+      // Every id the batch has in flight, these included; a taken id's outcome is not ours, and the batch drops it.
+      const outcomes = await collectOutcomes(client, batchId, collect);
+      return { starts, outcomes };
     },
   };
 }

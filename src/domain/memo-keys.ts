@@ -7,3 +7,8 @@ export const requestIdentityMemoKey = 'requestIdentity';
 export const legacyRequestHashMemoKey = 'requestHash';
 /** The memo key of a batch's and a page's identity. */
 export const batchIdentityMemoKey = 'batchIdentity';
+/**
+ * The memo key under which a batched payout leaves its outcome for its batch to collect (outcomeBy 'memo'): set
+ * with its final status, read back through visibility by the batch's window activity.
+ */
+export const payoutOutcomeMemoKey = 'payoutOutcome';

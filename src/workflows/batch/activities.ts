@@ -22,6 +22,16 @@ export const payoutStarts = proxyActivities<BatchStartActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
+/**
+ * A step of the window: the next group's starts, then a group of outcomes collected from the payouts' memos.
+ * It heartbeats while it waits, so a worker's death is noticed in seconds; a retried step starts nothing twice.
+ */
+export const windowSteps = proxyActivities<BatchStartActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
 /** Status queries and cancel requests to children: a failed call is simply made again later. */
 export const childCalls = proxyActivities<BatchActivities>({
   startToCloseTimeout: '2 minutes',

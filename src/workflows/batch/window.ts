@@ -1,11 +1,13 @@
 /**
- * The sliding window: starting payouts from the batch's pages (or a retry run's plan), through the start
- * activity, or as child workflows in runs from before it; asking them for outcomes they did not signal,
- * cancelling them, and handing finished rows to their pages.
+ * The sliding window: starting payouts from the batch's pages (or a retry run's plan) and collecting their
+ * outcomes, a step (one activity) at a time; in runs from before that, through the start activity or as child
+ * workflows, whose outcomes come by signal. Also asking payouts for outcomes by query, cancelling them, and
+ * handing finished rows to their pages.
  */
 import {
   CancellationScope,
   ChildWorkflowCancellationType,
+  condition,
   getExternalWorkflowHandle,
   isCancellation,
   log,
@@ -17,10 +19,10 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { payoutSummary } from '../../domain/payout-summary.js';
-import type { PayoutStartOrder } from '../../activities/batch-starts.js';
+import type { PayoutStartOrder, PayoutStartResult, WindowStepInput } from '../../activities/batch-starts.js';
 import { payoutAttemptWorkflowId, payoutWorkflowId, payoutWorkflowType } from '../definitions.js';
 import { PayoutWorkflow, PayoutWorkflowV2 } from '../payout/workflow.js';
-import { childCalls, failureMessage, pageReads, payoutStarts, retryPlanning } from './activities.js';
+import { childCalls, failureMessage, pageReads, payoutStarts, retryPlanning, windowSteps } from './activities.js';
 import { payoutSearchAttributePairs, requestMemo } from './child-options.js';
 import {
   type BatchItem,
@@ -81,10 +83,29 @@ function startsByActivity(): boolean {
   return patched('payout-start-by-activity');
 }
 
+/**
+ * Whether this run's payouts leave their outcome in their memo for the window's steps to collect, a group at a
+ * time (activities/batch-outcome-collection.ts): no signal and no batch event per payout. Runs from before it
+ * hear each payout's own signal.
+ */
+export function collectsOutcomes(): boolean {
+  return startsByActivity() && patched('outcomes-collected');
+}
+
+/** The group a step starts and collects: a fifth of the window. */
+function groupSize({ options }: BatchRun): number {
+  return Math.ceil(options.concurrency / 5);
+}
+
+/** With fewer than a group of outcomes in, a step returns this long after the first one came. */
+const collectSettleMs = 1_000;
+/** A step with no outcome at all returns after this, so the batch looks at its gates and sweeps in between. */
+const collectMaxWaitMs = 20_000;
+
 /** Room for the next starts: one is enough for a child; starts by activity wait for a fifth of the window. */
-export function roomToStart({ options, state }: BatchRun): boolean {
-  const room = options.concurrency - state.inFlight.length;
-  return room >= (startsByActivity() ? Math.ceil(options.concurrency / 5) : 1);
+export function roomToStart(run: BatchRun): boolean {
+  const room = run.options.concurrency - run.state.inFlight.length;
+  return room >= (startsByActivity() ? groupSize(run) : 1);
 }
 
 /** Starts the chosen items together; a repeated item is reported instead. */
@@ -103,13 +124,60 @@ async function startChosen(run: BatchRun, chosen: BatchItem[]): Promise<void> {
   }
   if (toStart.length === 0) return;
   const orders = toStart.map((item) => startOrder(run, item));
-  // Never cancelled with the batch: a payout stops only through its own cancel update.
+  if (collectsOutcomes()) {
+    // Never cancelled with the batch: a payout stops only through its own cancel update.
+    const step = await CancellationScope.nonCancellable(() =>
+      windowSteps.startAndCollectPayouts(stepInput(run, orders)),
+    );
+    startsDone(run, toStart, step.starts);
+    for (const outcome of step.outcomes) hearOutcome(run, outcome);
+    return;
+  }
   const results = await CancellationScope.nonCancellable(() =>
     payoutStarts.startBatchPayouts({ workflowType: payoutWorkflowType, orders }),
   );
-  toStart.forEach((item, index) => {
+  startsDone(run, toStart, results);
+}
+
+function startsDone(run: BatchRun, started: BatchItem[], results: PayoutStartResult[]): void {
+  started.forEach((item, index) => {
     if (results[index] === 'id taken') idTaken(run, item);
   });
+}
+
+/** A step of the window: these starts, then a group of outcomes among everything in flight (these included). */
+function stepInput(run: BatchRun, orders: PayoutStartOrder[]): WindowStepInput {
+  const workflowIds = run.state.inFlight.map((entry) => payoutAttemptWorkflowId(entry.payoutId, entry.attempt ?? 1));
+  return {
+    batchId: run.input.batchId,
+    workflowType: payoutWorkflowType,
+    orders,
+    collect: {
+      workflowIds,
+      atLeast: Math.min(groupSize(run), workflowIds.length),
+      settleMs: collectSettleMs,
+      maxWaitMs: collectMaxWaitMs,
+    },
+  };
+}
+
+/**
+ * A step that only collects, while nothing is to be started (the window is full, the batch paused, or every
+ * item started). Anything the handlers change (a pause, a resume, a cancel) ends the wait at once: the
+ * step is cancelled, and the memos it had not returned are read by the next one.
+ */
+export async function collectInFlight(run: BatchRun): Promise<void> {
+  const seen = run.changes;
+  const step = await CancellationScope.cancellable(async () => {
+    const collecting = windowSteps.startAndCollectPayouts(stepInput(run, []));
+    const changed = condition(() => run.changes !== seen);
+    collecting.catch(() => undefined);
+    changed.catch(() => undefined);
+    const first = await Promise.race([collecting, changed]);
+    CancellationScope.current().cancel();
+    return first;
+  });
+  if (step) for (const outcome of step.outcomes) hearOutcome(run, outcome);
 }
 
 function startOrder(run: BatchRun, item: BatchItem): PayoutStartOrder {
@@ -126,7 +194,7 @@ function startOrder(run: BatchRun, item: BatchItem): PayoutStartOrder {
       batchItem: {
         seq: item.seq,
         pageWorkflowId: batchPageWorkflowId(input.batchId, pageOf(item.seq, input.source.pageSize).page),
-        outcomeBy: 'local-activity',
+        outcomeBy: collectsOutcomes() ? 'memo' : 'local-activity',
         batchWorkflowId: workflowId,
       },
     },

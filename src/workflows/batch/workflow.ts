@@ -1,10 +1,10 @@
 /**
- * BatchWorkflow (id `batch-<batchId>`): pays a batch of any size as a sliding window of PayoutWorkflows,
- * started a group at a time by an activity. Items come a page at a time from the batch's page workflows
- * (never all in this history); each payout signals `payoutFinished` once with its outcome, so the batch never
- * waits for a payout to close (payouts stay open for late provider events). Continue-as-new keeps every run
- * under `maxEventsPerRun`: the run first lets its payouts report, then the cursor and any ids still in flight
- * travel, nothing else, so no item is lost or started twice.
+ * BatchWorkflow (id `batch-<batchId>`): pays a batch of any size as a sliding window of PayoutWorkflows. Each
+ * step of the window is one activity: it starts the next group and returns a group of outcomes, which the
+ * payouts leave in their memos, so the batch never waits for a payout to close (payouts stay open for late
+ * provider events). Items come a page at a time from the batch's page workflows (never all in this history).
+ * Continue-as-new keeps every run under `maxEventsPerRun`: the cursor and any ids still in flight travel,
+ * nothing else, so no item is lost or started twice.
  * A later execution with `retry` set gives the batch's declined items new attempts (retry.ts).
  */
 import {
@@ -36,7 +36,16 @@ import { registerBatchHandlers } from './handlers.js';
 import { countUnstarted, progressDetails, shouldContinueAsNew } from './progress.js';
 import { retryInfo } from './retry.js';
 import { type BatchRun, childrenReported, createBatchRun, progressOf } from './state.js';
-import { askChildren, cancelChildren, flushRows, nextAskAt, roomToStart, startAvailable } from './window.js';
+import {
+  askChildren,
+  cancelChildren,
+  collectInFlight,
+  collectsOutcomes,
+  flushRows,
+  nextAskAt,
+  roomToStart,
+  startAvailable,
+} from './window.js';
 
 /**
  * How long a run waits for its children's signals before it continues as new. A signal that reaches the
@@ -77,7 +86,8 @@ async function runWindow(run: BatchRun, afterHandlers: WaitCondition): Promise<v
       info.continueAsNewSuggested ||
       shouldContinueAsNew(info.historyLength, options.maxEventsPerRun, options.concurrency)
     ) {
-      if (patched('quiet-continue-as-new') && !childrenReported(run)) {
+      // Payouts whose outcomes are collected send nothing to wait for: the next run collects them.
+      if (!collectsOutcomes() && patched('quiet-continue-as-new') && !childrenReported(run)) {
         await condition(() => childrenReported(run), quietBeforeContinueAsNewMs);
       }
       await condition(allHandlersFinished);
@@ -92,6 +102,10 @@ async function runWindow(run: BatchRun, afterHandlers: WaitCondition): Promise<v
       continue;
     }
     if (state.inFlight.length === 0 && (state.cursor >= itemCount || state.cancelled)) return;
+    if (state.inFlight.length > 0 && collectsOutcomes()) {
+      await collectInFlight(run);
+      continue;
+    }
     const seen = run.changes;
     const askIn = state.inFlight.length > 0 ? Math.max(1, nextAskAt(run) - Date.now()) : undefined;
     await condition(

@@ -129,10 +129,13 @@ export interface PayoutWorkflowInput {
     seq: number;
     pageWorkflowId: string;
     /**
+     * 'memo': the outcome stays in the payout's memo (`payoutOutcome`), set with its final status, and the batch
+     * collects it with others through visibility (activities/batch-outcome-collection.ts); nothing is sent.
      * 'local-activity': the outcome goes to the batch from a local activity in the outcome's workflow task.
-     * Absent (batches from before it): the workflow signals the batch itself.
+     * Absent (batches from before both): the workflow signals the batch itself.
+     * Revisions of an outcome are signalled whichever way the outcome went.
      */
-    outcomeBy?: 'local-activity';
+    outcomeBy?: 'memo' | 'local-activity';
     /**
      * The batch's workflow id, for a payout the batch started through its start activity (no parent). Absent:
      * the payout is its batch's child workflow, and its parent is the batch.

@@ -8,10 +8,12 @@ import {
   getExternalWorkflowHandle,
   log,
   setCurrentDetails,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { FailureClass, PayoutOutcome, PayoutStatus, TerminalStatus } from '../../domain/payout-outcome.js';
+import { payoutOutcomeMemoKey } from '../../domain/memo-keys.js';
 import { isTerminal } from '../../domain/payout-statuses.js';
 import { payoutSummary } from '../../domain/payout-summary.js';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
@@ -78,14 +80,19 @@ export function finish(state: PayoutState, status: TerminalStatus, fields: Outco
   state.view.outcome = outcome;
   countPayoutOutcome(outcome);
   setStatus(state, status, fields.message ?? fields.code ?? payoutSummary(state.request), searchableOutcome(outcome));
-  // A batch learns each outcome from its payouts by signal, so it never waits for their late-event window.
+  // A batch learns each outcome from its payouts, so it never waits for their late-event window.
   const batchWorkflowId = batchWorkflowIdOf(state);
   if (batchWorkflowId) {
-    // No run id: after continue-as-new the batch's current run must get it. Not cancellable: a payout
-    // cancelled from the UI still tells its batch.
-    state.parentNotified = CancellationScope.nonCancellable(() => tellBatch(state, batchWorkflowId, outcome))
-      // The batch may have been closed by an operator; the payout's own outcome stands regardless.
-      .catch((error: unknown) => log.warn('could not notify the parent batch', { error: String(error) }));
+    if (state.input.batchItem?.outcomeBy === 'memo') {
+      // The batch collects it from here with a group of others: no message, no event in the batch per payout.
+      upsertMemo({ [payoutOutcomeMemoKey]: outcome });
+    } else {
+      // No run id: after continue-as-new the batch's current run must get it. Not cancellable: a payout
+      // cancelled from the UI still tells its batch.
+      state.parentNotified = CancellationScope.nonCancellable(() => tellBatch(state, batchWorkflowId, outcome))
+        // The batch may have been closed by an operator; the payout's own outcome stands regardless.
+        .catch((error: unknown) => log.warn('could not notify the parent batch', { error: String(error) }));
+    }
     state.reportedToBatch = status;
   }
   notifyMerchant(state, outcome);

@@ -83,9 +83,14 @@ interface RunHistory {
   events?: Array<{
     workflowExecutionStartedEventAttributes?: { continuedExecutionRunId?: string | null } | null;
     startChildWorkflowExecutionInitiatedEventAttributes?: { workflowType?: { name?: string | null } | null } | null;
+    eventId?: { toString(): string } | number | string | null;
     activityTaskScheduledEventAttributes?: {
       activityType?: { name?: string | null } | null;
       input?: { payloads?: Payload[] | null } | null;
+    } | null;
+    activityTaskCompletedEventAttributes?: {
+      scheduledEventId?: { toString(): string } | number | string | null;
+      result?: { payloads?: Payload[] | null } | null;
     } | null;
     workflowExecutionSignaledEventAttributes?: { signalName?: string | null } | null;
   }> | null;
@@ -101,6 +106,32 @@ export interface BatchRun {
   startedAsChildren: number;
   /** payoutFinished signals this run received, from its own children or an earlier run's. */
   outcomesSignalled: number;
+  /** Outcomes its window steps collected from the payouts' memos. */
+  outcomesCollected: number;
+}
+
+/** Activities that start a batch's payouts: the start activity, and the window step that also collects. */
+const startActivities = ['startBatchPayouts', 'startAndCollectPayouts'];
+
+async function decodedJson<T>(payloads: Payload[] | null | undefined): Promise<T> {
+  const [payload] = await codec.decode(payloads ?? []);
+  return JSON.parse(Buffer.from(payload?.data ?? []).toString('utf8')) as T;
+}
+
+/** How many outcomes the run's window steps returned (their results, decrypted). */
+async function outcomesCollectedIn(events: NonNullable<RunHistory['events']>): Promise<number> {
+  const steps = new Set(
+    events
+      .filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'startAndCollectPayouts')
+      .map((event) => String(event.eventId)),
+  );
+  let collected = 0;
+  for (const event of events) {
+    const completed = event.activityTaskCompletedEventAttributes;
+    if (!completed || !steps.has(String(completed.scheduledEventId))) continue;
+    collected += (await decodedJson<{ outcomes: unknown[] }>(completed.result?.payloads)).outcomes.length;
+  }
+  return collected;
 }
 
 /** The workflow types the run's start activities were asked for, one per payout (their input, decrypted). */
@@ -108,12 +139,8 @@ async function typesStartedByActivity(events: NonNullable<RunHistory['events']>)
   const types: string[] = [];
   for (const event of events) {
     const scheduled = event.activityTaskScheduledEventAttributes;
-    if (scheduled?.activityType?.name !== 'startBatchPayouts') continue;
-    const [payload] = await codec.decode(scheduled.input?.payloads ?? []);
-    const input = JSON.parse(Buffer.from(payload?.data ?? []).toString('utf8')) as {
-      workflowType: string;
-      orders: unknown[];
-    };
+    if (!startActivities.includes(scheduled?.activityType?.name ?? '')) continue;
+    const input = await decodedJson<{ workflowType: string; orders: unknown[] }>(scheduled?.input?.payloads);
     types.push(...input.orders.map(() => input.workflowType));
   }
   return types;
@@ -141,6 +168,7 @@ export async function runHistories(stack: PayoutStack, batchId: string): Promise
       outcomesSignalled: events.filter(
         (event) => event.workflowExecutionSignaledEventAttributes?.signalName === payoutFinishedSignal.name,
       ).length,
+      outcomesCollected: await outcomesCollectedIn(events),
     });
     runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
   }

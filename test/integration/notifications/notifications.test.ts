@@ -138,15 +138,15 @@ test('a batch that continues as new with children in flight sends one finished e
   expect(result.runs).toBeGreaterThanOrEqual(2);
   const eventId = `batch:${batchId}:finished`;
   await waitFor(async () => receiver.deliveries(eventId).length === 1);
-  // Each run (the 'quiet-continue-as-new' patch on) goes to the corpus.
+  // Each run (payouts' outcomes collected by the window's steps: patch 'outcomes-collected') goes to the corpus.
   const { client } = stack.conns;
   const runs = await workflowsOnTaskQueue(client, stack.taskQueue, ['BatchWorkflow']);
   const ofThisBatch = runs.filter(({ handle }) => handle.workflowId === batchWorkflowId(batchId));
   expect(ofThisBatch).toHaveLength(result.runs);
   for (const [index, run] of ofThisBatch.entries()) {
-    stack.started.push({ ...run, scenario: `quiet continue-as-new run ${index + 1}` });
+    stack.started.push({ ...run, scenario: `continue-as-new run ${index + 1}` });
   }
-  expect(patchIdsIn(await ofThisBatch[0]!.handle.fetchHistory())).toContain('quiet-continue-as-new');
+  expect(patchIdsIn(await ofThisBatch[0]!.handle.fetchHistory())).toContain('outcomes-collected');
   expect(receiver.deliveries(eventId)).toHaveLength(1);
 });
 
