@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { payoutOutcomeMemoKey } from '../domain/memo-keys.js';
 import { type PayoutOutcome, payoutOutcomeSchema } from '../domain/payout-outcome.js';
 import { terminalStatuses } from '../domain/payout-statuses.js';
+import { quoteQueryValue } from '../domain/visibility-query.js';
 import { batchIdSearchAttribute, payoutStatusSearchAttribute } from '../workflows/definitions.js';
 
 export interface OutcomeCollection {
@@ -65,9 +66,9 @@ async function listOutcomes(
   const outcomes = new Map<string, PayoutOutcome>();
   // Only payouts with their final status: the others' memos are not decrypted for nothing.
   const query = [
-    `${batchIdSearchAttribute.name} = ${quoted(batchId)}`,
-    `${payoutStatusSearchAttribute.name} IN (${terminalStatuses.map(quoted).join(', ')})`,
-    `WorkflowId IN (${workflowIds.map(quoted).join(', ')})`,
+    `${batchIdSearchAttribute.name} = ${quoteQueryValue(batchId)}`,
+    `${payoutStatusSearchAttribute.name} IN (${terminalStatuses.map(quoteQueryValue).join(', ')})`,
+    `WorkflowId IN (${workflowIds.map(quoteQueryValue).join(', ')})`,
   ].join(' AND ');
   for await (const execution of client.workflow.list({ query })) {
     // Only this batch's payouts: an id another batch or client holds is never counted here.
@@ -76,8 +77,4 @@ async function listOutcomes(
     if (parsed.success) outcomes.set(execution.workflowId, parsed.data);
   }
   return outcomes;
-}
-
-function quoted(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

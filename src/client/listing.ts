@@ -5,6 +5,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { payoutStatusSchema, type PayoutStatus } from '../domain/payout-outcome.js';
 import type { ProviderName } from '../domain/payout-request.js';
+import { quoteQueryValue as quote } from '../domain/visibility-query.js';
 import {
   batchIdSearchAttribute,
   payoutAmountSearchAttribute,
@@ -63,14 +64,6 @@ export interface BatchListEntry {
   status: string;
   startTime: string;
   closeTime?: string;
-}
-
-/** Values a query may quote: ids, codes, ISO instants. Anything else is refused rather than escaped. */
-const quotable = /^[A-Za-z0-9_.:+-]+$/;
-
-function quote(value: string): string {
-  if (!quotable.test(value)) throw new RangeError(`"${value}" cannot be used in a list filter`);
-  return `'${value}'`;
 }
 
 /** The visibility query for `payouts payout list`. */
