@@ -85,6 +85,8 @@ export function finish(state: PayoutState, status: TerminalStatus, fields: Outco
   if (batchWorkflowId) {
     if (state.input.batchItem?.outcomeBy === 'memo') {
       // The batch collects it from here with a group of others: no message, no event in the batch per payout.
+      // Set once: a later change reaches the batch as a revision (reviseBatch), which moves the item from this
+      // status; a memo rewritten too could be collected as the new status and then moved a second time.
       upsertMemo({ [payoutOutcomeMemoKey]: outcome });
     } else {
       // No run id: after continue-as-new the batch's current run must get it. Not cancellable: a payout
