@@ -2,13 +2,15 @@
  * The activities a PayoutWorkflow drives: thin calls into the provider contract. Every error leaves through
  * classified(), so the workflow sees typed ApplicationFailures (failures.ts) and nothing provider-specific.
  */
+import { Context } from '@temporalio/activity';
+import type { ApplicationFailure } from '@temporalio/common';
 import { formatMoney } from '../domain/currency.js';
 import { payoutRequestSchemaFor, type PayoutRequest, type ProviderName } from '../domain/payout-request.js';
 import type { ProviderStatus, StatusLookup, SubmitResult, ValidationProblem } from '../providers/contract.js';
-import { SystemicProviderError } from '../providers/errors.js';
+import { SystemicProviderError, UnclassifiedProviderError } from '../providers/errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { measuredProviderCall } from '../metrics/provider-calls.js';
-import { classified } from './failures.js';
+import { classified, failureTypes, type ProviderFailureDetails, toApplicationFailure } from './failures.js';
 
 export interface SubmitPayoutInput {
   request: PayoutRequest;
@@ -34,6 +36,23 @@ export interface PayoutPreparation {
   merchantNotifications: boolean;
 }
 
+/** A definite refusal as data: the failure the workflow would have read, with its class in its details. */
+export interface SubmissionRefusal {
+  message: string;
+  type: string;
+  details: ProviderFailureDetails;
+}
+
+/**
+ * What prepareAndSubmitPayout did. Nothing was sent when it found `problems`, or when validation itself failed
+ * on the first attempt (`notSent`); otherwise the provider answered (`submitted`) or refused (`refused`).
+ */
+export interface PreparedSubmission extends PayoutPreparation {
+  submitted?: SubmitResult;
+  refused?: SubmissionRefusal;
+  notSent?: SubmissionRefusal;
+}
+
 export interface PayoutActivityOptions {
   merchantNotifications: boolean;
   /** The worker's cap on one payout per currency (PAYOUT_MAX_AMOUNTS); currencies not listed have none. */
@@ -54,6 +73,14 @@ export function capProblem(
   };
 }
 
+function refusalOf(failure: ApplicationFailure): SubmissionRefusal {
+  return {
+    message: failure.message,
+    type: failure.type ?? failureTypes.systemic,
+    details: failure.details?.[0] as ProviderFailureDetails,
+  };
+}
+
 export function createPayoutActivities(providers: ProviderRegistry, options: PayoutActivityOptions) {
   /** The schema (types, Luhn, ISO 4217) first, then the provider's own rules. */
   const validatePayout = async (input: unknown): Promise<ValidationProblem[]> => {
@@ -65,6 +92,16 @@ export function createPayoutActivities(providers: ProviderRegistry, options: Pay
     const problems = await classified(async () => providers.get(parsed.data.provider).validate(parsed.data));
     return cap ? [cap, ...problems] : problems;
   };
+  const submitPayout = async ({ request, idempotencyKey, destinationId }: SubmitPayoutInput): Promise<SubmitResult> =>
+    classified(() =>
+      measuredProviderCall(request.provider, 'submit', () =>
+        providers.get(request.provider).submit({
+          request,
+          idempotencyKey,
+          ...(destinationId ? { prepared: { destinationId } } : {}),
+        }),
+      ),
+    );
   return {
     /** Kept for payouts started before preparePayout existed (their histories call it). */
     validatePayout,
@@ -73,16 +110,44 @@ export function createPayoutActivities(providers: ProviderRegistry, options: Pay
       return { problems: await validatePayout(input), merchantNotifications: options.merchantNotifications };
     },
 
-    async submitPayout({ request, idempotencyKey, destinationId }: SubmitPayoutInput): Promise<SubmitResult> {
-      return classified(() =>
-        measuredProviderCall(request.provider, 'submit', () =>
-          providers.get(request.provider).submit({
-            request,
-            idempotencyKey,
-            ...(destinationId ? { prepared: { destinationId } } : {}),
-          }),
-        ),
-      );
+    submitPayout,
+
+    /**
+     * Validation and submission in one call, where nothing comes between them (PayoutWorkflowV3). A definite
+     * refusal comes back as data, not as a failure, so the payout learns merchantNotifications either way;
+     * transient failures are thrown and retried. Problems (or a failed validation) on the first attempt mean
+     * nothing was sent. A later attempt follows one that may have sent the payout, so a refusal before sending
+     * then (the worker's rules changed in between) says nothing of its fate: unclassified, it goes to review.
+     */
+    async prepareAndSubmitPayout({ request, idempotencyKey }: SubmitPayoutInput): Promise<PreparedSubmission> {
+      const { merchantNotifications } = options;
+      const { attempt } = Context.current().info;
+      /** What a later attempt finds before sending: an earlier one may have sent the payout. */
+      const fateUnknown = (reason: string): PreparedSubmission => {
+        const message = `refused on attempt ${attempt}, after an attempt that may have sent it: ${reason}`;
+        const failure = toApplicationFailure(new UnclassifiedProviderError(request.provider, message));
+        return { problems: [], merchantNotifications, refused: refusalOf(failure) };
+      };
+      let problems: ValidationProblem[];
+      try {
+        problems = await validatePayout(request);
+      } catch (error) {
+        const failure = toApplicationFailure(error);
+        if (!failure.nonRetryable) throw failure;
+        if (attempt > 1) return fateUnknown(failure.message);
+        return { problems: [], merchantNotifications, notSent: refusalOf(failure) };
+      }
+      if (problems.length > 0) {
+        if (attempt > 1) return fateUnknown(problems.map((problem) => `${problem.path}: ${problem.reason}`).join('; '));
+        return { problems, merchantNotifications };
+      }
+      try {
+        return { problems, merchantNotifications, submitted: await submitPayout({ request, idempotencyKey }) };
+      } catch (error) {
+        const failure = toApplicationFailure(error);
+        if (!failure.nonRetryable) throw failure;
+        return { problems, merchantNotifications, refused: refusalOf(failure) };
+      }
     },
 
     async getPayoutStatus({ provider, ...lookup }: PayoutStatusInput): Promise<ProviderStatus> {

@@ -11,12 +11,13 @@ import type { BindingEvent } from '../domain/provider-messages.js';
 export * from './payout/definitions.js';
 
 /**
- * The payout's workflow types: clients and batches start the first; the second is the type before it, kept
- * while its runs drain (payout/changes.ts). Lists and reviews look at both.
+ * The payout's workflow types: clients and batches start the first; the others are the types before it, kept
+ * while their runs drain (payout/changes.ts). Lists and reviews look at all of them.
  */
-export const payoutWorkflowType = 'PayoutWorkflowV2';
+export const payoutWorkflowType = 'PayoutWorkflowV3';
+export const secondPayoutWorkflowType = 'PayoutWorkflowV2';
 export const firstPayoutWorkflowType = 'PayoutWorkflow';
-export const payoutWorkflowTypes = [payoutWorkflowType, firstPayoutWorkflowType] as const;
+export const payoutWorkflowTypes = [payoutWorkflowType, secondPayoutWorkflowType, firstPayoutWorkflowType] as const;
 /** A visibility query term matching every payout, whatever its type. */
 export const payoutWorkflowTypeTerm = `WorkflowType IN (${payoutWorkflowTypes.map((type) => `'${type}'`).join(', ')})`;
 

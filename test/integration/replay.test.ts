@@ -64,6 +64,7 @@ test('the recorded corpus replays without non-determinism, and holds every workf
       'MerchantNotificationWorkflow',
       'PayoutWorkflow',
       'PayoutWorkflowV2',
+      'PayoutWorkflowV3',
       'ReconciliationWorkflow',
     ]),
   );

@@ -2,7 +2,8 @@
  * Which of the payout's recorded changes a run takes. PayoutWorkflow asks `patched()` for each, so its
  * histories keep replaying on the branch they took; it is kept until its runs drain. PayoutWorkflowV2 was
  * written after all of them: it takes every change and records no marker (nor the TemporalChangeVersion
- * search attribute each marker adds), two to four events fewer per payout.
+ * search attribute each marker adds), two to four events fewer per payout. PayoutWorkflowV3 takes them too,
+ * and validates in its submission activity where nothing comes between the two (payout/workflow.ts).
  */
 import { patched, workflowInfo } from '@temporalio/workflow';
 import { firstPayoutWorkflowType } from '../definitions.js';

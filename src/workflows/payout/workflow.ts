@@ -5,6 +5,7 @@
  * open for a while so late callbacks are recorded, and a contradicting one sends the payout to review.
  */
 import {
+  ApplicationFailure,
   CancellationScope,
   condition,
   isCancellation,
@@ -15,13 +16,16 @@ import {
 } from '@temporalio/workflow';
 import type { PayoutOutcome } from '../../domain/payout-outcome.js';
 import { payoutSummary } from '../../domain/payout-summary.js';
-import type { SubmitResult } from '../../domain/provider-messages.js';
+import type { SubmitResult, ValidationProblem } from '../../domain/provider-messages.js';
+import type { PreparedSubmission, SubmissionRefusal } from '../../activities/payout.js';
+import type { PayoutRequest } from '../../domain/payout-request.js';
 import {
   batchIdSearchAttribute,
   payoutAmountSearchAttribute,
   payoutCurrencySearchAttribute,
   payoutProviderSearchAttribute,
   payoutStatusSearchAttribute,
+  payoutWorkflowType,
 } from '../definitions.js';
 import { preparation, submission } from './activities.js';
 import { bindCard, needsCardBinding, type PreparedPayout } from './binding.js';
@@ -33,15 +37,32 @@ import { finish, review, setStatus, unclassifiedFailure } from './reporting.js';
 import { initialPayoutState, type PayoutState } from './state.js';
 import { changeApplies } from './changes.js';
 
+/**
+ * Whether this run validates in the activity that submits: PayoutWorkflowV3, when no `notBefore` wait and no card
+ * binding come between the two. The older types validate first, in a local activity, as their histories recorded.
+ */
+function preparesInSubmission(request: PayoutRequest): boolean {
+  return workflowInfo().workflowType === payoutWorkflowType && !request.notBefore && !needsCardBinding(request);
+}
+
 /** Starters and tests name the input from here too; its home is definitions.ts. */
 export type { PayoutTimings, PayoutWorkflowInput } from './definitions.js';
 export { defaultPayoutTimings, maxRecordedDuplicates } from './state.js';
 
 /**
- * The payout's current type: every change of PayoutWorkflow taken, no markers (changes.ts), its status in
- * visibility at the start and at the outcome only. Clients and batches start this one.
+ * The second type, kept while its runs drain: every change of PayoutWorkflow taken, no markers (changes.ts), its
+ * status in visibility at the start and at the outcome only.
  */
 export async function PayoutWorkflowV2(input: PayoutWorkflowInput): Promise<PayoutOutcome> {
+  return await payOut(input);
+}
+
+/**
+ * The payout's current type: as PayoutWorkflowV2, but where nothing comes between validation and submission
+ * (no `notBefore`, no card binding) one activity does both, without the local activity's marker and activation.
+ * Clients and batches start this one.
+ */
+export async function PayoutWorkflowV3(input: PayoutWorkflowInput): Promise<PayoutOutcome> {
   return await payOut(input);
 }
 
@@ -54,6 +75,11 @@ async function payOut(input: PayoutWorkflowInput): Promise<PayoutOutcome> {
   const state = initialPayoutState(input);
   registerPayoutHandlers(state);
   const preparedByWorker = announce(state);
+  if (preparesInSubmission(state.request) && state.cancelReason === undefined) {
+    // ---- from here on money may move: nothing may abandon the payout ----
+    state.submissionStarted = true;
+    return await CancellationScope.nonCancellable(() => prepareSubmitAndLearn(state));
+  }
   const prepared = await prepare(state, preparedByWorker);
   if ('closed' in prepared) return prepared.closed;
   if (state.cancelReason !== undefined) {
@@ -98,13 +124,7 @@ async function prepare(state: PayoutState, preparedByWorker: boolean): Promise<P
       ? await preparation.preparePayout(request)
       : { problems: await preparation.validatePayout(request), merchantNotifications: true };
     state.merchantNotifications = merchantNotifications;
-    if (problems.length > 0) {
-      const rejected = finish(state, 'rejected', {
-        problems,
-        message: `${problems.length} problem(s): nothing was sent`,
-      });
-      return { closed: await closeAfterLateWindow(state, rejected) };
-    }
+    if (problems.length > 0) return { closed: await closeAfterLateWindow(state, rejectedFor(state, problems)) };
     if (request.notBefore) {
       const waitMs = Date.parse(request.notBefore) - Date.now();
       if (waitMs > 0) {
@@ -121,25 +141,34 @@ async function prepare(state: PayoutState, preparedByWorker: boolean): Promise<P
       state.cancelReason ??= 'workflow cancelled';
       return {};
     }
-    // Nothing was sent: a provider this worker cannot pay through is rejected (systemic, so a batch's
-    // breaker counts it); anything else ends in review with the error. Never a payout without an outcome.
     if (!changeApplies('outcome-for-every-failure')) throw error;
-    const failure = applicationFailure(error);
-    if (failure && failureClassOf(failure) === 'systemic' && providerCode(failure) === 'config') {
-      const rejected = finish(state, 'rejected', {
-        code: 'provider_not_configured',
-        message: failure.message,
-        failureClass: 'systemic',
-      });
-      return { closed: await closeAfterLateWindow(state, rejected) };
-    }
-    return { closed: await closeAfterLateWindow(state, unclassifiedFailure(state, error, 'preparing the payout')) };
+    return { closed: await closeAfterLateWindow(state, failedPreparation(state, error)) };
   }
+}
+
+function rejectedFor(state: PayoutState, problems: ValidationProblem[]): PayoutOutcome {
+  return finish(state, 'rejected', { problems, message: `${problems.length} problem(s): nothing was sent` });
+}
+
+/**
+ * Nothing was sent: a provider this worker cannot pay through is rejected (systemic, so a batch's breaker counts
+ * it); anything else ends in review with the error. Never a payout without an outcome.
+ */
+function failedPreparation(state: PayoutState, error: unknown): PayoutOutcome {
+  const failure = applicationFailure(error);
+  if (failure && failureClassOf(failure) === 'systemic' && providerCode(failure) === 'config') {
+    return finish(state, 'rejected', {
+      code: 'provider_not_configured',
+      message: failure.message,
+      failureClass: 'systemic',
+    });
+  }
+  return unclassifiedFailure(state, error, 'preparing the payout');
 }
 
 /** Submits once (the idempotency key makes every retry safe), then learns the outcome and closes. */
 async function submitAndLearn(state: PayoutState, destinationId: string | undefined): Promise<PayoutOutcome> {
-  const { request, view, idempotencyKey } = state;
+  const { request, idempotencyKey } = state;
   setStatus(state, 'submitting', payoutSummary(request));
   let submitted: SubmitResult | undefined;
   try {
@@ -147,6 +176,38 @@ async function submitAndLearn(state: PayoutState, destinationId: string | undefi
   } catch (error) {
     refusedSubmission(state, error);
   }
+  return await learnAfterSubmission(state, submitted);
+}
+
+/**
+ * PayoutWorkflowV3's one call: validated and sent together. A refusal before sending closes the payout as
+ * prepare() would; a refusal of the submission is read as submitAndLearn reads a failure.
+ */
+async function prepareSubmitAndLearn(state: PayoutState): Promise<PayoutOutcome> {
+  const { request, idempotencyKey } = state;
+  setStatus(state, 'submitting', `${payoutSummary(request)}; validated in the same call`);
+  let prepared: PreparedSubmission | undefined;
+  try {
+    prepared = await submission.prepareAndSubmitPayout({ request, idempotencyKey });
+  } catch (error) {
+    refusedSubmission(state, error);
+  }
+  if (prepared) state.merchantNotifications = prepared.merchantNotifications;
+  if (prepared?.problems.length) return await closeAfterLateWindow(state, rejectedFor(state, prepared.problems));
+  if (prepared?.notSent) {
+    return await closeAfterLateWindow(state, failedPreparation(state, failureOf(prepared.notSent)));
+  }
+  if (prepared?.refused) refusedSubmission(state, failureOf(prepared.refused));
+  return await learnAfterSubmission(state, prepared?.submitted);
+}
+
+function failureOf({ message, type, details }: SubmissionRefusal): ApplicationFailure {
+  return ApplicationFailure.create({ message, type, details: [details], nonRetryable: true });
+}
+
+/** After the submission: its answer, or the outcome learnt from callbacks and polls; then the late window. */
+async function learnAfterSubmission(state: PayoutState, submitted: SubmitResult | undefined): Promise<PayoutOutcome> {
+  const { view } = state;
   const submittedAt = Date.now();
   view.submittedAt = new Date(submittedAt).toISOString();
   if (submitted?.reference) view.reference = submitted.reference;

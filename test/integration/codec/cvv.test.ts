@@ -8,7 +8,7 @@ import { CodecKeyring, generateCodecKeyEntry, parseCodecKeys } from '../../../sr
 import type { PayoutRequest, PayoutRequestInput } from '../../../src/domain/payout-request.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { payoutWorkflowId } from '../../../src/workflows/definitions.js';
-import { PayoutWorkflowV2 } from '../../../src/workflows/payout/workflow.js';
+import { PayoutWorkflowV3 } from '../../../src/workflows/payout/workflow.js';
 import {
   awaitOutcomeUpdate,
   ecommpayPayout,
@@ -58,7 +58,7 @@ test('a payout sent with a CVV is refused naming the field, and no decrypted his
 
 test('a CVV sent by a starter that skips the client is rejected by the worker and copied nowhere', async () => {
   const request = withCvv(ecommpayPayout(testCards.visa.pan, {}, 'cvv-raw'));
-  const handle = await stack.conns.client.workflow.start(PayoutWorkflowV2, {
+  const handle = await stack.conns.client.workflow.start(PayoutWorkflowV3, {
     taskQueue: stack.taskQueue,
     workflowId: payoutWorkflowId(request.payoutId),
     args: [{ request: request as PayoutRequest, timings: testTimings }],

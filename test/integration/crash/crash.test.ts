@@ -45,11 +45,14 @@ const rbkmoneyPayout = (): PayoutRequestInput => ({
   amount: 250_000,
 });
 
-/** The pids (from `pid@host`) of the workers running this payout's submitPayout now. */
+/** The activities that send a payout: after a card binding, or validating in the same call. */
+const sendingActivities = ['submitPayout', 'prepareAndSubmitPayout'];
+
+/** The pids (from `pid@host`) of the workers running this payout's submission now. */
 async function submittingWorkers(payoutId: string): Promise<number[]> {
   const description = await payouts.temporal.workflow.getHandle(`payout-${payoutId}`).describe();
   return (description.raw.pendingActivities ?? []).flatMap((activity) =>
-    activity.activityType?.name === 'submitPayout' && activity.lastWorkerIdentity
+    sendingActivities.includes(activity.activityType?.name ?? '') && activity.lastWorkerIdentity
       ? [Number(activity.lastWorkerIdentity.split('@')[0])]
       : [],
   );

@@ -10,7 +10,7 @@ import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { startTracing, type Tracing } from '../../../src/tracing/index.js';
 import { createPayoutsWorker } from '../../../src/worker/worker.js';
 import { payoutWorkflowId } from '../../../src/workflows/definitions.js';
-import { PayoutWorkflowV2 } from '../../../src/workflows/payout/workflow.js';
+import { PayoutWorkflowV3 } from '../../../src/workflows/payout/workflow.js';
 import { ecommpayItem } from '../batch/batch-stack.js';
 import { testServer } from '../helpers.js';
 import { sandboxProjectId, sandboxSecret, startPayoutStack, testTimings, type PayoutStack } from '../payout/stack.js';
@@ -65,7 +65,7 @@ test('a traced payout is one trace: client start, workflow, activity, provider c
     plugins: [tracing.plugin],
   });
   const request = payoutRequestSchema.parse(ecommpayItem(testCards.visa.pan));
-  const handle = await client.workflow.start(PayoutWorkflowV2, {
+  const handle = await client.workflow.start(PayoutWorkflowV3, {
     taskQueue: stack.taskQueue,
     workflowId: payoutWorkflowId(request.payoutId),
     args: [{ request, timings: testTimings }],
@@ -74,9 +74,9 @@ test('a traced payout is one trace: client start, workflow, activity, provider c
   await tracing.plugin.otelOptions.spanProcessor.forceFlush();
 
   const all = spans.getFinishedSpans();
-  const start = named(all, 'StartWorkflow:PayoutWorkflowV2');
-  const run = named(all, 'RunWorkflow:PayoutWorkflowV2');
-  const activity = named(all, 'RunActivity:submitPayout');
+  const start = named(all, 'StartWorkflow:PayoutWorkflowV3');
+  const run = named(all, 'RunWorkflow:PayoutWorkflowV3');
+  const activity = named(all, 'RunActivity:prepareAndSubmitPayout');
   const call = named(all, 'ecommpay submit');
   const trace = start.spanContext().traceId;
   expect([run, activity, call].map((span) => span.spanContext().traceId)).toEqual([trace, trace, trace]);

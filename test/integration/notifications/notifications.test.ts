@@ -153,7 +153,7 @@ test('a batch that continues as new with children in flight sends one finished e
 test('histories from before merchant notifications: a payout and a batch finish and notify nobody', async () => {
   // The worker runs today's workflows as the code before the 'merchant-notifications' patch ran them; the
   // payouts of the tests before, recorded with the patch, must have closed first (they would not replay on it).
-  const query = `TaskQueue = '${stack.taskQueue}' AND ExecutionStatus = 'Running' AND WorkflowType IN ('PayoutWorkflowV2', 'PayoutWorkflow', 'BatchWorkflow')`;
+  const query = `TaskQueue = '${stack.taskQueue}' AND ExecutionStatus = 'Running' AND WorkflowType IN ('PayoutWorkflowV3', 'PayoutWorkflowV2', 'PayoutWorkflow', 'BatchWorkflow')`;
   await waitFor(async () => (await stack.conns.client.workflow.count(query)).count === 0, 60_000);
   await stack.stopWorker();
   await stack.restartWorker({ workflowBundle: await merchantNotificationsOffBundle() });

@@ -78,7 +78,7 @@ test('each entry imports with node: client, codec, notifications, definitions', 
     verifyNotification: 'function',
     update: 'awaitOutcome',
     searchAttribute: 'PayoutStatus',
-    workflowTypes: { payout: 'PayoutWorkflowV2', batch: 'BatchWorkflow', batchPage: 'BatchPageWorkflow' },
+    workflowTypes: { payout: 'PayoutWorkflowV3', batch: 'BatchWorkflow', batchPage: 'BatchPageWorkflow' },
   });
 });
 

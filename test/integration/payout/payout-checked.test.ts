@@ -12,7 +12,7 @@ import { createRbkmoneyProvider } from '../../../src/providers/rbkmoney/index.js
 import { providerRegistry } from '../../../src/providers/registry.js';
 import { createPayoutsWorker } from '../../../src/worker/worker.js';
 import { payoutSearchAttributePairs } from '../../../src/workflows/batch/child-options.js';
-import { PayoutWorkflowV2 } from '../../../src/workflows/payout/workflow.js';
+import { PayoutWorkflowV3 } from '../../../src/workflows/payout/workflow.js';
 import { testServer } from '../helpers.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { payoutStatusQuery, payoutWorkflowId } from '../../../src/workflows/definitions.js';
@@ -182,7 +182,7 @@ describe('every payout ends with an outcome (issue 19, finding 2)', () => {
 
   const startOnPartial = async (request: PayoutRequestInput) => {
     const parsed = payoutRequestSchema.parse(request);
-    const handle = await stack.conns.client.workflow.start(PayoutWorkflowV2, {
+    const handle = await stack.conns.client.workflow.start(PayoutWorkflowV3, {
       taskQueue: partial.taskQueue,
       workflowId: payoutWorkflowId(parsed.payoutId),
       args: [{ request: parsed, timings: testTimings }],

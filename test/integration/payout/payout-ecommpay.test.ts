@@ -15,7 +15,7 @@ import {
   payoutWorkflowId,
   providerEventSignal,
 } from '../../../src/workflows/definitions.js';
-import { PayoutWorkflowV2 } from '../../../src/workflows/payout/workflow.js';
+import { PayoutWorkflowV3 } from '../../../src/workflows/payout/workflow.js';
 import {
   awaitOutcomeUpdate,
   ecommpayPayout,
@@ -88,7 +88,7 @@ test('a valid payout is paid once and ends succeeded through the callback', asyn
 
   // Started with its search attributes, on a worker without notifications: the history writes the final
   // status alone (with the provider's reference; each upsert is a visibility write), records no patch
-  // marker, and schedules nothing but the submission.
+  // marker, and schedules nothing but the one call that validates and submits.
   const { events } = await handle.fetchHistory();
   const upserted = (events ?? []).flatMap((event) => {
     const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
@@ -100,12 +100,12 @@ test('a valid payout is paid once and ends succeeded through the callback', asyn
   const scheduled = (events ?? []).flatMap(
     (event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
   );
-  expect(scheduled).toEqual(['submitPayout']);
+  expect(scheduled).toEqual(['prepareAndSubmitPayout']);
 });
 
 test('a payout started without search attributes (by another starter) sets them itself', async () => {
   const request = payoutRequestSchema.parse(visaPayout(testCards.visa.pan));
-  const handle = await stack.conns.client.workflow.start(PayoutWorkflowV2, {
+  const handle = await stack.conns.client.workflow.start(PayoutWorkflowV3, {
     taskQueue: stack.taskQueue,
     workflowId: payoutWorkflowId(request.payoutId),
     args: [{ request, timings: testTimings }],

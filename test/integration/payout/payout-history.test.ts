@@ -1,8 +1,13 @@
 // What a payout writes (issue 21): the current type records no patch markers (nor the TemporalChangeVersion
-// search attribute each one adds) and writes its status to visibility at the start and at the outcome only.
+// search attribute each one adds), no local activity's marker where it validates in its submission, and writes
+// its status to visibility at the start and at the outcome only.
 import { PayoutsClient } from '../../../src/client/payouts-client.js';
 import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
-import { payoutStatusSearchAttribute, payoutWorkflowId } from '../../../src/workflows/definitions.js';
+import {
+  payoutStatusSearchAttribute,
+  payoutWorkflowId,
+  payoutWorkflowType,
+} from '../../../src/workflows/definitions.js';
 import { replayStarted } from '../replay-helpers.js';
 import { awaitOutcomeUpdate, ecommpayPayout, startPayoutStack, type PayoutStack } from './stack.js';
 
@@ -14,17 +19,21 @@ afterAll(async () => stack.close());
 
 interface HistoryEvent {
   markerRecordedEventAttributes?: { markerName?: string | null } | null;
+  activityTaskScheduledEventAttributes?: object | null;
   upsertWorkflowSearchAttributesEventAttributes?: {
     searchAttributes?: { indexedFields?: Record<string, unknown> | null } | null;
   } | null;
 }
 
-/** The patch markers and the keys of each search-attribute upsert in a workflow's history. */
+/** The markers (patches', local activities') and the keys of each search-attribute upsert in a workflow's history. */
 async function writesOf(workflowId: string) {
   const history = await stack.conns.client.workflow.getHandle(workflowId).fetchHistory();
   const events = (history.events ?? []) as HistoryEvent[];
+  const markers = events.flatMap((event) => event.markerRecordedEventAttributes?.markerName ?? []);
   return {
-    patchMarkers: events.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch').length,
+    patchMarkers: markers.filter((name) => name === 'core_patch').length,
+    localActivityMarkers: markers.filter((name) => name === 'core_local_activity').length,
+    activities: events.filter((event) => event.activityTaskScheduledEventAttributes).length,
     upserts: events.flatMap((event) => {
       const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
       return fields ? [Object.keys(fields).sort()] : [];
@@ -32,18 +41,21 @@ async function writesOf(workflowId: string) {
   };
 }
 
-test('a paid payout records no markers and writes its status at the start and at the outcome only', async () => {
+test('a paid payout records no markers, validates in its one activity, and writes its status twice', async () => {
   const handle = await stack.start(ecommpayPayout(testCards.visa.pan));
   const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
   expect(outcome.status).toBe('succeeded');
   await handle.result();
 
   const description = await handle.describe();
-  expect(description.type).toBe('PayoutWorkflowV2');
+  expect(description.type).toBe(payoutWorkflowType);
   expect(description.typedSearchAttributes.get(payoutStatusSearchAttribute)).toBe('succeeded');
-  // Started with its search attributes; one upsert: the final status with the provider's reference.
+  // Started with its search attributes; one upsert: the final status with the provider's reference. Validated
+  // and submitted by one activity: no local activity before it.
   expect(await writesOf(handle.workflowId)).toEqual({
     patchMarkers: 0,
+    localActivityMarkers: 0,
+    activities: 1,
     upserts: [['PayoutProviderReference', 'PayoutStatus']],
   });
 });
@@ -63,7 +75,7 @@ test('the client starts the current type', async () => {
   const request = ecommpayPayout(testCards.visa.pan);
   expect((await payouts.submitAndWait(request)).status).toBe('succeeded');
   const handle = stack.conns.client.workflow.getHandle(payoutWorkflowId(request.payoutId));
-  expect((await handle.describe()).type).toBe('PayoutWorkflowV2');
+  expect((await handle.describe()).type).toBe('PayoutWorkflowV3');
   expect((await writesOf(handle.workflowId)).patchMarkers).toBe(0);
   // Its 48-hour window for late callbacks is not this test's to wait for.
   await handle.terminate('test done');
@@ -71,5 +83,5 @@ test('the client starts the current type', async () => {
 
 test('every history this file produced replays on the current workflow code', async () => {
   expect(stack.started).toHaveLength(2);
-  expect(await replayStarted('payout-v2', stack.started)).toEqual([]);
+  expect(await replayStarted('payout-v3', stack.started)).toEqual([]);
 });

@@ -22,7 +22,7 @@ import { OrphanJournal } from '../../../src/webhooks/orphans.js';
 import { startRelay, type Relay } from '../../../src/webhooks/relay.js';
 import { createPayoutsWorker } from '../../../src/worker/worker.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../../../src/workflows/definitions.js';
-import { type PayoutTimings, type PayoutWorkflow, PayoutWorkflowV2 } from '../../../src/workflows/payout/workflow.js';
+import { type PayoutTimings, type PayoutWorkflow, PayoutWorkflowV3 } from '../../../src/workflows/payout/workflow.js';
 import { payoutSearchAttributePairs } from '../../../src/workflows/batch/child-options.js';
 import { connect, testServer, uniqueTaskQueue, type TemporalTarget, type TestConnections } from '../helpers.js';
 import type { StartedWorkflow } from '../replay-helpers.js';
@@ -178,7 +178,7 @@ export async function startPayoutStack(name: string, options: PayoutStackOptions
       if (stack.worker.getState() === 'RUNNING') stack.worker.shutdown();
       await running;
     },
-    async start(request, timings, type = PayoutWorkflowV2) {
+    async start(request, timings, type = PayoutWorkflowV3) {
       const parsed = payoutRequestSchema.parse(request);
       // Started as the client and the batch start it: with its search attributes.
       const handle = await conns.client.workflow.start(type, {

@@ -18,7 +18,7 @@ import { testCards } from '../../../src/sandbox/ecommpay/test-cards.js';
 import { payoutSearchAttributePairs } from '../../../src/workflows/batch/child-options.js';
 import { awaitOutcomeUpdate, payoutWorkflowId } from '../../../src/workflows/definitions.js';
 import { payoutSummary } from '../../../src/domain/payout-summary.js';
-import { PayoutWorkflowV2 } from '../../../src/workflows/payout/workflow.js';
+import { PayoutWorkflowV3 } from '../../../src/workflows/payout/workflow.js';
 import { testServer } from '../helpers.js';
 import { ecommpayPayout, startPayoutStack, testTimings, type PayoutStack } from '../payout/stack.js';
 
@@ -122,7 +122,7 @@ async function poll(read: () => Promise<string>, done: (value: string) => boolea
 test('a paid payout in the Temporal UI: summary, masked card and status decoded by the codec server, no card number', async () => {
   const request = payoutRequestSchema.parse(ecommpayPayout(pan, { amount: 150_000 }, 'ui'));
   // Started as PayoutsClient starts it: the static summary and the search attributes.
-  const handle = await stack.conns.client.workflow.start(PayoutWorkflowV2, {
+  const handle = await stack.conns.client.workflow.start(PayoutWorkflowV3, {
     taskQueue: stack.taskQueue,
     workflowId: payoutWorkflowId(request.payoutId),
     args: [{ request, timings: testTimings }],

@@ -111,10 +111,10 @@ test('list queries over the search attributes; values that could break a query a
   expect(
     payoutListQuery({ status: 'declined', batchId: 'b-1', provider: 'ecommpay', since: '2026-12-01T00:00:00.000Z' }),
   ).toBe(
-    "WorkflowType IN ('PayoutWorkflowV2', 'PayoutWorkflow') AND PayoutStatus = 'declined' AND BatchId = 'b-1' AND PayoutProvider = 'ecommpay' AND StartTime >= '2026-12-01T00:00:00.000Z'",
+    "WorkflowType IN ('PayoutWorkflowV3', 'PayoutWorkflowV2', 'PayoutWorkflow') AND PayoutStatus = 'declined' AND BatchId = 'b-1' AND PayoutProvider = 'ecommpay' AND StartTime >= '2026-12-01T00:00:00.000Z'",
   );
   expect(payoutListQuery({ reference: '37e46e234442c8a188b3', code: '3104' })).toBe(
-    "WorkflowType IN ('PayoutWorkflowV2', 'PayoutWorkflow') AND PayoutProviderReference = '37e46e234442c8a188b3' AND PayoutDeclineCode = '3104'",
+    "WorkflowType IN ('PayoutWorkflowV3', 'PayoutWorkflowV2', 'PayoutWorkflow') AND PayoutProviderReference = '37e46e234442c8a188b3' AND PayoutDeclineCode = '3104'",
   );
   expect(batchListQuery({ status: 'running' })).toBe("WorkflowType = 'BatchWorkflow' AND ExecutionStatus = 'Running'");
   expect(() => payoutListQuery({ batchId: "x' OR 'a'='a" })).toThrow(RangeError);

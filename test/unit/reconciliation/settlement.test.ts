@@ -32,10 +32,10 @@ test('a review about a contradiction is never settled by the provider, whatever 
 
 test('the visibility query finds open payouts in needs_review, by provider and start date', () => {
   expect(reviewVisibilityQuery({})).toBe(
-    "WorkflowType IN ('PayoutWorkflowV2', 'PayoutWorkflow') AND ExecutionStatus = 'Running' AND PayoutStatus = 'needs_review'",
+    "WorkflowType IN ('PayoutWorkflowV3', 'PayoutWorkflowV2', 'PayoutWorkflow') AND ExecutionStatus = 'Running' AND PayoutStatus = 'needs_review'",
   );
   expect(reviewVisibilityQuery({ provider: 'ecommpay', since: '2026-11-01' })).toBe(
-    "WorkflowType IN ('PayoutWorkflowV2', 'PayoutWorkflow') AND ExecutionStatus = 'Running' AND PayoutStatus = 'needs_review'" +
+    "WorkflowType IN ('PayoutWorkflowV3', 'PayoutWorkflowV2', 'PayoutWorkflow') AND ExecutionStatus = 'Running' AND PayoutStatus = 'needs_review'" +
       " AND PayoutProvider = 'ecommpay' AND StartTime >= '2026-11-01T00:00:00.000Z'",
   );
 });
