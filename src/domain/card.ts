@@ -40,3 +40,11 @@ export function scrubCardNumbers(text: string): string {
 export function isPanCard<C extends object>(card: C): card is Extract<C, { pan: string }> {
   return 'pan' in card;
 }
+
+/** The names a card security code goes by; payout-request.ts refuses each (a schema of its own needs the list). */
+export const securityCodeFieldNames = ['cvv', 'cvc', 'cvv2', 'cvc2', 'csc'] as const;
+
+/** Whether a card (as a starter sent it, unvalidated) carries a security code under any of its names. */
+export function carriesSecurityCode(card: object): boolean {
+  return securityCodeFieldNames.some((name) => name in card);
+}

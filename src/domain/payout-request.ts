@@ -4,7 +4,7 @@
  * Person data uses the field names of ecommpay's Gate payout doc (snake_case), which is what merchants send.
  */
 import { z } from 'zod';
-import { luhnValid } from './card.js';
+import { luhnValid, type securityCodeFieldNames } from './card.js';
 import { isCurrencyCode } from './currency.js';
 
 // Workflow code imports it from card.ts, which has no zod.
@@ -107,14 +107,14 @@ export type CardScheme = z.infer<typeof cardSchemeSchema>;
 export const securityCodeRefusal =
   'a CVV/CVC is never accepted: payouts do not need one, and it must not be stored (PCI DSS); leave it out';
 const refusedSecurityCode = z.never({ error: securityCodeRefusal }).optional();
-/** The names a security code goes by; each is refused, not silently dropped. */
+/** The names a security code goes by (domain/card.ts); each is refused, not silently dropped. */
 const securityCodeFields = {
   cvv: refusedSecurityCode,
   cvc: refusedSecurityCode,
   cvv2: refusedSecurityCode,
   cvc2: refusedSecurityCode,
   csc: refusedSecurityCode,
-};
+} satisfies Record<(typeof securityCodeFieldNames)[number], typeof refusedSecurityCode>;
 
 const cardHints = {
   /** When the caller knows better than our BIN table. */

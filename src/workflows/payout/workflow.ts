@@ -15,6 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { PayoutOutcome } from '../../domain/payout-outcome.js';
+import { carriesSecurityCode } from '../../domain/card.js';
 import { payoutSummary } from '../../domain/payout-summary.js';
 import type { SubmitResult, ValidationProblem } from '../../domain/provider-messages.js';
 import type { PreparedSubmission, SubmissionRefusal } from '../../activities/payout.js';
@@ -40,9 +41,16 @@ import { changeApplies } from './changes.js';
 /**
  * Whether this run validates in the activity that submits: PayoutWorkflowV3, when no `notBefore` wait and no card
  * binding come between the two. The older types validate first, in a local activity, as their histories recorded.
+ * So does a request with a security code (a starter that skipped the client): an activity's input is kept in
+ * history, a local activity's is not, and the code must be refused without being copied anywhere.
  */
 function preparesInSubmission(request: PayoutRequest): boolean {
-  return workflowInfo().workflowType === payoutWorkflowType && !request.notBefore && !needsCardBinding(request);
+  return (
+    workflowInfo().workflowType === payoutWorkflowType &&
+    !request.notBefore &&
+    !needsCardBinding(request) &&
+    !carriesSecurityCode(request.card)
+  );
 }
 
 /** Starters and tests name the input from here too; its home is definitions.ts. */

@@ -1,4 +1,4 @@
-import { luhnValid, maskPan, scrubCardNumbers } from '../../../src/domain/card.js';
+import { carriesSecurityCode, luhnValid, maskPan, scrubCardNumbers } from '../../../src/domain/card.js';
 
 describe('Luhn', () => {
   test.each(['4242424242424242', '5555555555554444', '4111111111111111', '2200000000000004'])('%s is valid', (pan) =>
@@ -28,4 +28,12 @@ describe('scrubCardNumbers', () => {
   test('masks numbers inside JSON strings', () => {
     expect(scrubCardNumbers('{"pan":"5555555555554444"}')).toBe('{"pan":"555555******4444"}');
   });
+});
+
+test('a security code under any of its names is seen in a card as a starter sent it', () => {
+  expect(carriesSecurityCode({ pan: '4242424242424242' })).toBe(false);
+  expect(carriesSecurityCode({ token: 't-1' })).toBe(false);
+  for (const name of ['cvv', 'cvc', 'cvv2', 'cvc2', 'csc']) {
+    expect(carriesSecurityCode({ pan: '4242424242424242', [name]: '123' })).toBe(true);
+  }
 });
