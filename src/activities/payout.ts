@@ -40,7 +40,8 @@ export interface PayoutPreparation {
 export interface SubmissionRefusal {
   message: string;
   type: string;
-  details: ProviderFailureDetails;
+  /** Absent only for a failure that is not a provider's (the payout reads it as unclassified). */
+  details?: ProviderFailureDetails;
 }
 
 /**
@@ -74,11 +75,8 @@ export function capProblem(
 }
 
 function refusalOf(failure: ApplicationFailure): SubmissionRefusal {
-  return {
-    message: failure.message,
-    type: failure.type ?? failureTypes.systemic,
-    details: failure.details?.[0] as ProviderFailureDetails,
-  };
+  const details = failure.details?.[0] as ProviderFailureDetails | undefined;
+  return { message: failure.message, type: failure.type ?? failureTypes.systemic, ...(details ? { details } : {}) };
 }
 
 export function createPayoutActivities(providers: ProviderRegistry, options: PayoutActivityOptions) {

@@ -38,8 +38,8 @@ export function setStatus(
   alsoSearchable: SearchAttributeUpdatePair[] = [],
 ): void {
   state.view.status = status;
-  // PayoutWorkflowV2 writes its status to visibility at the start and at each final status only: every upsert
-  // is a history event and a visibility write, and the steps between are in the UI's details and the query.
+  // PayoutWorkflowV2 and V3 write their status to visibility at the start and at each final status only: every
+  // upsert is a history event and a visibility write, and the steps between are in the UI's details and the query.
   if (isMarkerPayout() || status === 'validating' || isTerminal(status)) {
     upsertSearchAttributes([{ key: payoutStatusSearchAttribute, value: status }, ...alsoSearchable]);
   }

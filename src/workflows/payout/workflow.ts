@@ -210,7 +210,7 @@ async function prepareSubmitAndLearn(state: PayoutState): Promise<PayoutOutcome>
 }
 
 function failureOf({ message, type, details }: SubmissionRefusal): ApplicationFailure {
-  return ApplicationFailure.create({ message, type, details: [details], nonRetryable: true });
+  return ApplicationFailure.create({ message, type, details: details ? [details] : [], nonRetryable: true });
 }
 
 /** After the submission: its answer, or the outcome learnt from callbacks and polls; then the late window. */

@@ -70,7 +70,7 @@ test('problems on a later attempt are no refusal: an earlier attempt may have se
   expect(result.problems).toEqual([]);
   expect(result.submitted).toBeUndefined();
   expect(result.refused?.message).toContain('after an attempt that may have sent it: amount: above the cap');
-  expect(result.refused?.details.failureClass).toBe('unclassified');
+  expect(result.refused?.details?.failureClass).toBe('unclassified');
   expect(submitted).toEqual([]);
 });
 
