@@ -67,8 +67,8 @@ export async function PayoutWorkflowV2(input: PayoutWorkflowInput): Promise<Payo
 
 /**
  * The payout's current type: as PayoutWorkflowV2, but where nothing comes between validation and submission
- * (no `notBefore`, no card binding) one activity does both, without the local activity's marker and activation.
- * Clients and batches start this one.
+ * (preparesInSubmission) one activity does both, without the local activity's marker and activation. Clients and
+ * batches start this one.
  */
 export async function PayoutWorkflowV3(input: PayoutWorkflowInput): Promise<PayoutOutcome> {
   return await payOut(input);
