@@ -14,7 +14,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { failureConverterPath } from '../src/codec/data-converter.js';
-import { defaultWorkflowsPath, webpackConfigHook, workflowInterceptorModules } from '../src/worker/bundling.js';
+import {
+  defaultWorkflowsPath,
+  preloadedModules,
+  webpackConfigHook,
+  workflowInterceptorModules,
+} from '../src/worker/bundling.js';
 
 async function main(): Promise<void> {
   const out = path.resolve(process.argv[2] ?? 'dist/workflow-bundle.js');
@@ -25,6 +30,7 @@ async function main(): Promise<void> {
     failureConverterPath: failureConverterPath(),
     workflowInterceptorModules: workflowInterceptorModules(),
     webpackConfigHook,
+    preloadModules: preloadedModules(workflowsPath),
     logger: new DefaultLogger('WARN'),
   });
   await mkdir(path.dirname(out), { recursive: true });

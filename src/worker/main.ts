@@ -20,7 +20,7 @@ import { createLogger, installTemporalLogging } from '../logging.js';
 import { createWorkerMetrics } from '../metrics/worker-metrics.js';
 import { providersFromConfig } from '../providers/registry.js';
 import { startTracing } from '../tracing/index.js';
-import { defaultWorkflowsPath, webpackConfigHook, workflowInterceptorModules } from './bundling.js';
+import { defaultWorkflowsPath, preloadedModules, webpackConfigHook, workflowInterceptorModules } from './bundling.js';
 import { startHealthServer } from './health.js';
 import { queueTuning, workerQueues } from './task-queues.js';
 import { createPayoutsWorker } from './worker.js';
@@ -70,6 +70,7 @@ async function main(): Promise<void> {
           failureConverterPath: failureConverterPath(),
           workflowInterceptorModules: workflowInterceptorModules(),
           webpackConfigHook,
+          preloadModules: preloadedModules(defaultWorkflowsPath()),
           plugins,
         })
       : undefined;

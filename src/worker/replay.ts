@@ -4,7 +4,7 @@
  */
 import type { DataConverter } from '@temporalio/common';
 import type { ReplayWorkerOptions } from '@temporalio/worker';
-import { defaultWorkflowsPath, webpackConfigHook, workflowInterceptorModules } from './bundling.js';
+import { defaultWorkflowsPath, preloadedModules, webpackConfigHook, workflowInterceptorModules } from './bundling.js';
 
 interface EventTypes {
   events?: Array<{ eventType?: number | string | null }> | null;
@@ -51,9 +51,10 @@ export function startEventOnly(history: unknown): boolean {
 export function replayOptions(
   options: { workflowsPath?: string; interceptorModules?: string[]; dataConverter?: DataConverter } = {},
 ): ReplayWorkerOptions {
+  const workflowsPath = options.workflowsPath ?? defaultWorkflowsPath();
   return {
-    workflowsPath: options.workflowsPath ?? defaultWorkflowsPath(),
-    bundlerOptions: { webpackConfigHook },
+    workflowsPath,
+    bundlerOptions: { webpackConfigHook, preloadModules: preloadedModules(workflowsPath) },
     interceptors: { workflowModules: options.interceptorModules ?? workflowInterceptorModules() },
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     replayName: 'payouts-replay',

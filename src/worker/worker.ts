@@ -5,7 +5,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { PlaintextGuardCodec } from '../codec/plaintext-guard.js';
-import { defaultWorkflowsPath, webpackConfigHook, workflowInterceptorModules } from './bundling.js';
+import { defaultWorkflowsPath, preloadedModules, webpackConfigHook, workflowInterceptorModules } from './bundling.js';
 
 export interface PayoutsWorkerOptions {
   connection: NativeConnection;
@@ -45,9 +45,10 @@ export interface PayoutsWorkerOptions {
 export const defaultMaxCachedWorkflows = 100;
 
 export async function createPayoutsWorker(options: PayoutsWorkerOptions): Promise<Worker> {
+  const workflowsPath = options.workflowsPath ?? defaultWorkflowsPath();
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
-    : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath(), bundlerOptions: { webpackConfigHook } };
+    : { workflowsPath, bundlerOptions: { webpackConfigHook, preloadModules: preloadedModules(workflowsPath) } };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

@@ -18,6 +18,13 @@ export const payoutWorkflowType = 'PayoutWorkflowV3';
 export const secondPayoutWorkflowType = 'PayoutWorkflowV2';
 export const firstPayoutWorkflowType = 'PayoutWorkflow';
 export const payoutWorkflowTypes = [payoutWorkflowType, secondPayoutWorkflowType, firstPayoutWorkflowType] as const;
+
+/**
+ * Frames the `__stack_trace` query (the UI's "Stack Trace" tab) shows per pending promise of a workflow: the
+ * innermost ones, where it waits and the steps that called it (src/workflows/shared-context.ts says why not
+ * V8's ten). Where a payout stands is in its `status` query and the UI's details besides.
+ */
+export const workflowStackTraceFrames = 4;
 /** A visibility query term matching every payout, whatever its type. */
 export const payoutWorkflowTypeTerm = `WorkflowType IN (${payoutWorkflowTypes.map((type) => `'${type}'`).join(', ')})`;
 

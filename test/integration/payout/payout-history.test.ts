@@ -7,6 +7,7 @@ import {
   payoutStatusSearchAttribute,
   payoutWorkflowId,
   payoutWorkflowType,
+  workflowStackTraceFrames,
 } from '../../../src/workflows/definitions.js';
 import { replayStarted } from '../replay-helpers.js';
 import { awaitOutcomeUpdate, ecommpayPayout, startPayoutStack, type PayoutStack } from './stack.js';
@@ -78,6 +79,22 @@ test('the client starts the current type', async () => {
   expect((await handle.describe()).type).toBe('PayoutWorkflowV3');
   expect((await writesOf(handle.workflowId)).patchMarkers).toBe(0);
   // Its 48-hour window for late callbacks is not this test's to wait for.
+  await handle.terminate('test done');
+});
+
+test('a waiting payout answers the stack-trace query with the innermost frames of each promise only', async () => {
+  const payouts = new PayoutsClient({ client: stack.conns.client, taskQueue: stack.taskQueue });
+  const request = ecommpayPayout(testCards.visa.pan);
+  expect((await payouts.submitAndWait(request)).status).toBe('succeeded');
+  // Now in its window for late callbacks: a condition with a timer, awaited by the steps above it.
+  const handle = stack.conns.client.workflow.getHandle(payoutWorkflowId(request.payoutId));
+  const stackTrace: string = await handle.query('__stack_trace');
+  const traces = stackTrace.split(/\n\n/).filter((trace) => trace.includes(' at '));
+  expect(traces.length).toBeGreaterThan(0);
+  const deepest = Math.max(...traces.map((trace) => trace.split('\n').filter((line) => /^\s+at /.test(line)).length));
+  expect(deepest).toBeGreaterThan(0);
+  expect(deepest).toBeLessThanOrEqual(workflowStackTraceFrames);
+  expect(stackTrace).toMatch(/closeAfterLateWindow|condition/);
   await handle.terminate('test done');
 });
 
