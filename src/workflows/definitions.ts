@@ -18,6 +18,8 @@ export const payoutWorkflowType = 'PayoutWorkflowV3';
 export const secondPayoutWorkflowType = 'PayoutWorkflowV2';
 export const firstPayoutWorkflowType = 'PayoutWorkflow';
 export const payoutWorkflowTypes = [payoutWorkflowType, secondPayoutWorkflowType, firstPayoutWorkflowType] as const;
+/** A visibility query term matching every payout, whatever its type. */
+export const payoutWorkflowTypeTerm = `WorkflowType IN (${payoutWorkflowTypes.map((type) => `'${type}'`).join(', ')})`;
 
 /**
  * Frames the `__stack_trace` query (the UI's "Stack Trace" tab) shows per pending promise of a workflow: the
@@ -25,8 +27,6 @@ export const payoutWorkflowTypes = [payoutWorkflowType, secondPayoutWorkflowType
  * V8's ten). Where a payout stands is in its `status` query and the UI's details besides.
  */
 export const workflowStackTraceFrames = 4;
-/** A visibility query term matching every payout, whatever its type. */
-export const payoutWorkflowTypeTerm = `WorkflowType IN (${payoutWorkflowTypes.map((type) => `'${type}'`).join(', ')})`;
 
 export const payoutStatusSearchAttribute = defineSearchAttributeKey('PayoutStatus', SearchAttributeType.KEYWORD);
 export const payoutProviderSearchAttribute = defineSearchAttributeKey('PayoutProvider', SearchAttributeType.KEYWORD);
