@@ -2,6 +2,11 @@
  * How a batch collects the outcomes of the payouts it has in flight: each payout started with outcomeBy 'memo'
  * leaves its outcome in its memo with its final status, and one visibility listing reads the memos of many
  * payouts at once. The batch hears a group of outcomes per activity instead of one signal (one event) per payout.
+ *
+ * A listing names the payouts' block (PayoutBatchBlock, a hundred items) rather than their batch: visibility
+ * reads its rows through the index of the attribute the query names by equality, and on the dev server's SQLite,
+ * where a listing by BatchId read every row of the batch (docs/PERFORMANCE.md), a block's are a hundred. Payouts
+ * started without a block are listed by BatchId, as before.
  */
 import { Context, heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
@@ -9,11 +14,17 @@ import { payoutOutcomeMemoKey } from '../domain/memo-keys.js';
 import { type PayoutOutcome, payoutOutcomeSchema } from '../domain/payout-outcome.js';
 import { terminalStatuses } from '../domain/payout-statuses.js';
 import { quoteQueryValue } from '../domain/visibility-query.js';
-import { batchIdSearchAttribute, payoutStatusSearchAttribute } from '../workflows/definitions.js';
+import {
+  batchIdSearchAttribute,
+  payoutBatchBlockSearchAttribute,
+  payoutStatusSearchAttribute,
+} from '../workflows/definitions.js';
 
 export interface OutcomeCollection {
   /** The payouts' workflow ids (each attempt's own). */
   workflowIds: string[];
+  /** The block each payout carries, by workflow id; a payout absent here has none (started before blocks). */
+  blocks?: Record<string, string>;
   /** Return once this many outcomes are in (the batch's next group of starts). */
   atLeast: number;
   /** With fewer than `atLeast`, return this long after the first outcome came in, or after `maxWaitMs`. */
@@ -31,7 +42,7 @@ const longestPauseMs = 2_000;
 export async function collectOutcomes(
   client: Client,
   batchId: string,
-  { workflowIds, atLeast, settleMs, maxWaitMs }: OutcomeCollection,
+  { workflowIds, blocks = {}, atLeast, settleMs, maxWaitMs }: OutcomeCollection,
 ): Promise<PayoutOutcome[]> {
   const found = new Map<string, PayoutOutcome>();
   const startedAt = Date.now();
@@ -40,9 +51,10 @@ export async function collectOutcomes(
   for (;;) {
     const foundBefore = found.size;
     const pending = workflowIds.filter((id) => !found.has(id));
-    for (let from = 0; from < pending.length; from += idsPerListing) {
-      for (const [id, outcome] of await listOutcomes(client, batchId, pending.slice(from, from + idsPerListing))) {
-        found.set(id, outcome);
+    for (const [block, ids] of byBlock(pending, blocks)) {
+      for (let from = 0; from < ids.length; from += idsPerListing) {
+        const listing = { batchId, block, workflowIds: ids.slice(from, from + idsPerListing) };
+        for (const [id, outcome] of await listOutcomes(client, listing)) found.set(id, outcome);
       }
     }
     heartbeat({ collected: found.size });
@@ -58,15 +70,35 @@ export async function collectOutcomes(
   return [...found.values()];
 }
 
+/** The ids grouped by their block, in first-seen order; those without one under `undefined`. */
+function byBlock(workflowIds: string[], blocks: Record<string, string>): Map<string | undefined, string[]> {
+  const groups = new Map<string | undefined, string[]>();
+  for (const id of workflowIds) {
+    const block = blocks[id];
+    const group = groups.get(block);
+    if (group) group.push(id);
+    else groups.set(block, [id]);
+  }
+  return groups;
+}
+
+interface Listing {
+  batchId: string;
+  /** The block every id carries, or undefined for ids started without one. */
+  block: string | undefined;
+  workflowIds: string[];
+}
+
 async function listOutcomes(
   client: Client,
-  batchId: string,
-  workflowIds: string[],
+  { batchId, block, workflowIds }: Listing,
 ): Promise<Map<string, PayoutOutcome>> {
   const outcomes = new Map<string, PayoutOutcome>();
   // Only payouts with their final status: the others' memos are not decrypted for nothing.
   const query = [
-    `${batchIdSearchAttribute.name} = ${quoteQueryValue(batchId)}`,
+    block === undefined
+      ? `${batchIdSearchAttribute.name} = ${quoteQueryValue(batchId)}`
+      : `${payoutBatchBlockSearchAttribute.name} = ${quoteQueryValue(block)}`,
     `${payoutStatusSearchAttribute.name} IN (${terminalStatuses.map(quoteQueryValue).join(', ')})`,
     `WorkflowId IN (${workflowIds.map(quoteQueryValue).join(', ')})`,
   ].join(' AND ');

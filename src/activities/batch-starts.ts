@@ -6,8 +6,11 @@
  * A retried activity meets the payouts its earlier attempt started. A payout whose id is taken is ours when
  * it belongs to this batch (its BatchId) and was started after this activity was first scheduled; any other
  * is an earlier payout with that id, which the batch reports and never pays again.
+ *
+ * Each payout a step starts carries its block (PayoutBatchBlock, a hundred items of the batch), and the step
+ * tells the batch which: the batch's outcome listings name the block, not the batch (batch-outcome-collection.ts).
  */
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { PayoutOutcome } from '../domain/payout-outcome.js';
 import { payoutSummary } from '../domain/payout-summary.js';
@@ -16,6 +19,7 @@ import { collectOutcomes, type OutcomeCollection } from './batch-outcome-collect
 import { payoutSearchAttributePairs } from '../workflows/batch/child-options.js';
 import {
   batchIdSearchAttribute,
+  payoutBatchBlockSearchAttribute,
   type PayoutWorkflowInput,
   type payoutWorkflowTypes,
 } from '../workflows/definitions.js';
@@ -44,6 +48,8 @@ export interface WindowStepInput extends PayoutStartsInput {
 
 export interface WindowStepResult {
   starts: PayoutStartResult[];
+  /** Per order, in order: the block its payout carries (for an 'id taken', none). Absent from older steps. */
+  blocks?: Array<string | null>;
   /** Outcomes found in the payouts' memos (outcomeBy 'memo'), at least `collect.atLeast` unless time ran out. */
   outcomes: PayoutOutcome[];
 }
@@ -51,13 +57,27 @@ export interface WindowStepResult {
 /** Starts sent at once: a window is tens of payouts; the frontend takes these in milliseconds. */
 const startsAtOnce = 25;
 
+/** Items per block: a listing by block reads this many rows at most (times a retry run's attempts). */
+const itemsPerBlock = 100;
+
+/** The block of a batch's item: `<batchId>:<k>` for items 100k to 100k+99 (seq from 0). */
+export function batchBlockOf(batchId: string, seq: number): string {
+  return `${batchId}:${Math.floor(seq / itemsPerBlock)}`;
+}
+
+interface StartedPayout {
+  result: PayoutStartResult;
+  block: string | null;
+}
+
 export function createBatchStartActivities() {
   return {
     async startBatchPayouts({ workflowType, orders }: PayoutStartsInput): Promise<PayoutStartResult[]> {
       // The worker's own client: the native connection, and the codec that encrypts the card in each input.
       const { client, info } = Context.current();
       const since = info.scheduledTimestampMs;
-      return await mapLimit(orders, startsAtOnce, (order) => startPayout(client, workflowType, order, since));
+      const started = await mapLimit(orders, startsAtOnce, (order) => startPayout(client, workflowType, order, since));
+      return started.map(({ result }) => result);
     },
 
     /**
@@ -72,10 +92,19 @@ export function createBatchStartActivities() {
     }: WindowStepInput): Promise<WindowStepResult> {
       const { client, info } = Context.current();
       const since = info.scheduledTimestampMs;
-      const starts = await mapLimit(orders, startsAtOnce, (order) => startPayout(client, workflowType, order, since));
+      const started = await mapLimit(orders, startsAtOnce, (order) => startPayout(client, workflowType, order, since));
       // Every id the batch has in flight, these included; a taken id's outcome is not ours, and the batch drops it.
-      const outcomes = await collectOutcomes(client, batchId, collect);
-      return { starts, outcomes };
+      const blocks = { ...collect.blocks };
+      orders.forEach(({ workflowId }, index) => {
+        const block = started[index]?.block;
+        if (block) blocks[workflowId] = block;
+      });
+      const outcomes = await collectOutcomes(client, batchId, { ...collect, blocks });
+      return {
+        starts: started.map(({ result }) => result),
+        blocks: started.map(({ block }) => block),
+        outcomes,
+      };
     },
   };
 }
@@ -83,29 +112,64 @@ export function createBatchStartActivities() {
 async function startPayout(
   client: Client,
   workflowType: PayoutStartsInput['workflowType'],
-  { workflowId, taskQueue, input, memo }: PayoutStartOrder,
+  order: PayoutStartOrder,
   scheduledAtMs: number,
-): Promise<PayoutStartResult> {
-  const { request } = input;
+): Promise<StartedPayout> {
+  const { workflowId, input } = order;
+  const { request, batchItem } = input;
+  const block = request.batchId !== undefined && batchItem ? batchBlockOf(request.batchId, batchItem.seq) : null;
   try {
-    await client.workflow.start(workflowType, {
-      workflowId,
-      taskQueue,
-      args: [input],
-      // A payoutId already used, even by a closed payout, is never started again.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      memo,
-      staticSummary: payoutSummary(request),
-      typedSearchAttributes: payoutSearchAttributePairs(request),
-    });
-    return 'started';
+    try {
+      await start(client, workflowType, order, block);
+      return { result: 'started', block };
+    } catch (error) {
+      if (block === null || !refusesBlockAttribute(error)) throw error;
+      // A namespace upgraded without registering the attribute: the payout is listed by BatchId instead.
+      log.warn('the namespace has no PayoutBatchBlock search attribute; register it (docs/DEPLOYMENT.md)', {
+        workflowId,
+      });
+      await start(client, workflowType, order, null);
+      return { result: 'started', block: null };
+    }
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     const existing = await client.workflow.getHandle(workflowId).describe();
-    const sameBatch =
-      request.batchId !== undefined && existing.typedSearchAttributes.get(batchIdSearchAttribute) === request.batchId;
-    return sameBatch && existing.startTime.getTime() >= scheduledAtMs ? 'ours already' : 'id taken';
+    const attributes = existing.typedSearchAttributes;
+    const sameBatch = request.batchId !== undefined && attributes.get(batchIdSearchAttribute) === request.batchId;
+    return sameBatch && existing.startTime.getTime() >= scheduledAtMs
+      ? { result: 'ours already', block: attributes.get(payoutBatchBlockSearchAttribute) ?? null }
+      : { result: 'id taken', block: null };
   }
+}
+
+async function start(
+  client: Client,
+  workflowType: PayoutStartsInput['workflowType'],
+  { workflowId, taskQueue, input, memo }: PayoutStartOrder,
+  block: string | null,
+): Promise<void> {
+  const { request } = input;
+  await client.workflow.start(workflowType, {
+    workflowId,
+    taskQueue,
+    args: [input],
+    // A payoutId already used, even by a closed payout, is never started again.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    memo,
+    staticSummary: payoutSummary(request),
+    typedSearchAttributes: [
+      ...payoutSearchAttributePairs(request),
+      ...(block === null ? [] : [{ key: payoutBatchBlockSearchAttribute, value: block }]),
+    ],
+  });
+}
+
+/** The server's refusal of a search attribute the namespace does not have, naming PayoutBatchBlock. */
+function refusesBlockAttribute(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause.message.includes(payoutBatchBlockSearchAttribute.name)) return true;
+  }
+  return false;
 }
 
 export type BatchStartActivities = ReturnType<typeof createBatchStartActivities>;

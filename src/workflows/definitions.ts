@@ -42,6 +42,14 @@ export const payoutDeclineCodeSearchAttribute = defineSearchAttributeKey(
   'PayoutDeclineCode',
   SearchAttributeType.KEYWORD,
 );
+/**
+ * A batch payout's block: `<batchId>:<k>` for items 100k to 100k+99. A batch lists its outcomes block by block
+ * (activities/batch-outcome-collection.ts): an equality on it reads a hundred rows, where BatchId reads the batch's.
+ */
+export const payoutBatchBlockSearchAttribute = defineSearchAttributeKey(
+  'PayoutBatchBlock',
+  SearchAttributeType.KEYWORD,
+);
 
 /** Every custom search attribute the namespace must have; the dev server and the compose setup register these. */
 export const customSearchAttributes = [
@@ -52,6 +60,7 @@ export const customSearchAttributes = [
   payoutAmountSearchAttribute,
   payoutProviderReferenceSearchAttribute,
   payoutDeclineCodeSearchAttribute,
+  payoutBatchBlockSearchAttribute,
 ] as const;
 
 /**

@@ -90,8 +90,11 @@ export interface BatchRunState {
   startedAt: string;
   /** The next item to start; every item before it was started or reported. */
   cursor: number;
-  /** `attempt` is set for the retries of a retry run (their workflows are `payout-<payoutId>.a<n>`). */
-  inFlight: Array<{ payoutId: string; seq: number; attempt?: number }>;
+  /**
+   * `attempt` is set for the retries of a retry run (their workflows are `payout-<payoutId>.a<n>`); `block`, the
+   * PayoutBatchBlock the payout carries, for payouts whose start step reported one (their outcomes are listed by it).
+   */
+  inFlight: Array<{ payoutId: string; seq: number; attempt?: number; block?: string }>;
   counts: Record<BatchItemStatus, number>;
   succeededAmounts: Record<string, number>;
   consecutiveSystemicFailures: number;

@@ -130,6 +130,7 @@ async function startChosen(run: BatchRun, chosen: BatchItem[]): Promise<void> {
       windowSteps.startAndCollectPayouts(stepInput(run, orders)),
     );
     startsDone(run, toStart, step.starts);
+    noteBlocks(run, toStart, step.blocks);
     for (const outcome of step.outcomes) hearOutcome(run, outcome);
     return;
   }
@@ -145,15 +146,32 @@ function startsDone(run: BatchRun, started: BatchItem[], results: PayoutStartRes
   });
 }
 
+/** The block each started payout carries, kept with its entry: its outcome is listed by it. */
+function noteBlocks({ state }: BatchRun, started: BatchItem[], blocks: Array<string | null> | undefined): void {
+  started.forEach((item, index) => {
+    const block = blocks?.[index];
+    if (!block) return;
+    const entry = state.inFlight.find((candidate) => candidate.seq === item.seq);
+    if (entry) entry.block = block;
+  });
+}
+
 /** A step of the window: these starts, then a group of outcomes among everything in flight (these included). */
 function stepInput(run: BatchRun, orders: PayoutStartOrder[]): WindowStepInput {
-  const workflowIds = run.state.inFlight.map((entry) => payoutAttemptWorkflowId(entry.payoutId, entry.attempt ?? 1));
+  const workflowIds: string[] = [];
+  const blocks: Record<string, string> = {};
+  for (const entry of run.state.inFlight) {
+    const workflowId = payoutAttemptWorkflowId(entry.payoutId, entry.attempt ?? 1);
+    workflowIds.push(workflowId);
+    if (entry.block !== undefined) blocks[workflowId] = entry.block;
+  }
   return {
     batchId: run.input.batchId,
     workflowType: payoutWorkflowType,
     orders,
     collect: {
       workflowIds,
+      blocks,
       atLeast: Math.min(groupSize(run), workflowIds.length),
       settleMs: collectSettleMs,
       maxWaitMs: collectMaxWaitMs,

@@ -5,7 +5,11 @@ import { testCards as ecommpayCards } from '../../../src/sandbox/ecommpay/test-c
 import { testCards as rbkmoneyCards } from '../../../src/sandbox/rbkmoney/test-cards.js';
 import { batchWorkflowId } from '../../../src/workflows/batch/definitions.js';
 import { payoutOutcomeMemoKey } from '../../../src/domain/memo-keys.js';
-import { batchIdSearchAttribute, payoutWorkflowId } from '../../../src/workflows/definitions.js';
+import {
+  batchIdSearchAttribute,
+  payoutBatchBlockSearchAttribute,
+  payoutWorkflowId,
+} from '../../../src/workflows/definitions.js';
 import { readFile } from 'node:fs/promises';
 import { createActivities } from '../../../src/activities/index.js';
 import { createLogger } from '../../../src/logging.js';
@@ -111,6 +115,10 @@ test('a mixed batch of 30 ends with the right totals and report; duplicates are 
     .getHandle(payoutWorkflowId(visaRub[2]?.payoutId ?? ''))
     .describe();
   expect(child.typedSearchAttributes.get(batchIdSearchAttribute)).toBe(batchId);
+  // Items 0-99 are block 0: the batch listed their outcomes by it, each of the 27 it started.
+  expect(child.typedSearchAttributes.get(payoutBatchBlockSearchAttribute)).toBe(`${batchId}:0`);
+  const { count } = await env.stack.conns.client.workflow.count(`PayoutBatchBlock = '${batchId}:0'`);
+  expect(count).toBe(27);
   expect(child.memo?.requestIdentity).toMatch(/^hmac-sha256:v2:[0-9a-f]{64}$/);
 
   const progress = await env.payouts.getBatch(batchId);

@@ -181,7 +181,7 @@ test('the Temporal setup registers exactly the search attributes the workflows w
       .join('');
   const expected = customSearchAttributes.map((key) => `${key.name}=${cliType(key.type)}`).join(' ');
   expect(compose.services['temporal-setup']?.environment?.PAYOUTS_SEARCH_ATTRIBUTES).toBe(expected);
-  expect(expected.split(' ')).toHaveLength(7);
+  expect(expected.split(' ')).toHaveLength(8);
 });
 
 test('Temporal server and admin tools share one pinned version; images name no registry host', () => {

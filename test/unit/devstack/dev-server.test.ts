@@ -21,6 +21,7 @@ test('a file-backed dev server uses the WAL journal and registers the seven sear
     'PayoutAmount=Int',
     'PayoutProviderReference=Keyword',
     'PayoutDeclineCode=Keyword',
+    'PayoutBatchBlock=Keyword',
   ]) {
     expect(args).toContain(attribute);
   }
