@@ -70,13 +70,55 @@ interface StartedPayout {
   block: string | null;
 }
 
+/** After the namespace refused PayoutBatchBlock, starts leave it out this long before offering it again. */
+const blockRefusalMemoryMs = 10 * 60_000;
+
+/**
+ * Whether this worker's namespace takes PayoutBatchBlock, learnt from the server's refusal: one refused start
+ * (and one warning) per ten minutes instead of one per payout, and a namespace registered later is noticed.
+ */
+class BlockAttributeSupport {
+  private refusedAtMs: number | undefined;
+
+  /** The block to start a payout with: none while a refusal is recent. */
+  offer(block: string | null): string | null {
+    return this.refusedRecently() ? null : block;
+  }
+
+  noteRefusal(workflowId: string): void {
+    if (!this.refusedRecently()) {
+      log.warn('the namespace has no PayoutBatchBlock search attribute; register it (docs/DEPLOYMENT.md)', {
+        workflowId,
+      });
+    }
+    this.refusedAtMs = Date.now();
+  }
+
+  private refusedRecently(): boolean {
+    return this.refusedAtMs !== undefined && Date.now() - this.refusedAtMs < blockRefusalMemoryMs;
+  }
+}
+
+/** What every start of one activity shares. */
+interface StartContext {
+  client: Client;
+  workflowType: PayoutStartsInput['workflowType'];
+  /** When the activity was first scheduled: a payout of this batch started since then is an earlier attempt's. */
+  scheduledAtMs: number;
+  blockAttribute: BlockAttributeSupport;
+}
+
 export function createBatchStartActivities() {
+  const blockAttribute = new BlockAttributeSupport();
+  const startContext = (workflowType: PayoutStartsInput['workflowType']): StartContext => {
+    // The worker's own client: the native connection, and the codec that encrypts the card in each input.
+    const { client, info } = Context.current();
+    return { client, workflowType, scheduledAtMs: info.scheduledTimestampMs, blockAttribute };
+  };
   return {
     async startBatchPayouts({ workflowType, orders }: PayoutStartsInput): Promise<PayoutStartResult[]> {
-      // The worker's own client: the native connection, and the codec that encrypts the card in each input.
-      const { client, info } = Context.current();
-      const since = info.scheduledTimestampMs;
-      const started = await mapLimit(orders, startsAtOnce, (order) => startPayout(client, workflowType, order, since));
+      const context = startContext(workflowType);
+      const started = await mapLimit(orders, startsAtOnce, (order) => startPayout(context, order));
       return started.map(({ result }) => result);
     },
 
@@ -90,16 +132,15 @@ export function createBatchStartActivities() {
       orders,
       collect,
     }: WindowStepInput): Promise<WindowStepResult> {
-      const { client, info } = Context.current();
-      const since = info.scheduledTimestampMs;
-      const started = await mapLimit(orders, startsAtOnce, (order) => startPayout(client, workflowType, order, since));
+      const context = startContext(workflowType);
+      const started = await mapLimit(orders, startsAtOnce, (order) => startPayout(context, order));
       // Every id the batch has in flight, these included; a taken id's outcome is not ours, and the batch drops it.
       const blocks = { ...collect.blocks };
       orders.forEach(({ workflowId }, index) => {
         const block = started[index]?.block;
         if (block) blocks[workflowId] = block;
       });
-      const outcomes = await collectOutcomes(client, batchId, { ...collect, blocks });
+      const outcomes = await collectOutcomes(context.client, batchId, { ...collect, blocks });
       return {
         starts: started.map(({ result }) => result),
         blocks: started.map(({ block }) => block),
@@ -109,42 +150,43 @@ export function createBatchStartActivities() {
   };
 }
 
-async function startPayout(
-  client: Client,
-  workflowType: PayoutStartsInput['workflowType'],
-  order: PayoutStartOrder,
-  scheduledAtMs: number,
-): Promise<StartedPayout> {
+async function startPayout(context: StartContext, order: PayoutStartOrder): Promise<StartedPayout> {
   const { workflowId, input } = order;
   const { request, batchItem } = input;
   const block = request.batchId !== undefined && batchItem ? batchBlockOf(request.batchId, batchItem.seq) : null;
   try {
-    try {
-      await start(client, workflowType, order, block);
-      return { result: 'started', block };
-    } catch (error) {
-      if (block === null || !refusesBlockAttribute(error)) throw error;
-      // A namespace upgraded without registering the attribute: the payout is listed by BatchId instead.
-      log.warn('the namespace has no PayoutBatchBlock search attribute; register it (docs/DEPLOYMENT.md)', {
-        workflowId,
-      });
-      await start(client, workflowType, order, null);
-      return { result: 'started', block: null };
-    }
+    return { result: 'started', block: await startInBlock(context, order, context.blockAttribute.offer(block)) };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    const existing = await client.workflow.getHandle(workflowId).describe();
+    const existing = await context.client.workflow.getHandle(workflowId).describe();
     const attributes = existing.typedSearchAttributes;
     const sameBatch = request.batchId !== undefined && attributes.get(batchIdSearchAttribute) === request.batchId;
-    return sameBatch && existing.startTime.getTime() >= scheduledAtMs
+    return sameBatch && existing.startTime.getTime() >= context.scheduledAtMs
       ? { result: 'ours already', block: attributes.get(payoutBatchBlockSearchAttribute) ?? null }
       : { result: 'id taken', block: null };
   }
 }
 
+/** Starts the payout in its block; returns the block it carries, null when the namespace lacks the attribute. */
+async function startInBlock(
+  context: StartContext,
+  order: PayoutStartOrder,
+  block: string | null,
+): Promise<string | null> {
+  try {
+    await start(context, order, block);
+    return block;
+  } catch (error) {
+    if (block === null || !refusesBlockAttribute(error)) throw error;
+    // A namespace upgraded without registering the attribute: the payout is listed by BatchId instead.
+    context.blockAttribute.noteRefusal(order.workflowId);
+    await start(context, order, null);
+    return null;
+  }
+}
+
 async function start(
-  client: Client,
-  workflowType: PayoutStartsInput['workflowType'],
+  { client, workflowType }: StartContext,
   { workflowId, taskQueue, input, memo }: PayoutStartOrder,
   block: string | null,
 ): Promise<void> {
@@ -164,7 +206,7 @@ async function start(
   });
 }
 
-/** The server's refusal of a search attribute the namespace does not have, naming PayoutBatchBlock. */
+/** The server's refusal of an unregistered search attribute ("… has no mapping defined for search attribute PayoutBatchBlock"). */
 function refusesBlockAttribute(error: unknown): boolean {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     if (cause.message.includes(payoutBatchBlockSearchAttribute.name)) return true;

@@ -10,7 +10,8 @@ import { runCommand } from './commands.js';
 import { portInUse, waitFor } from './ports.js';
 import { type SupervisedProcess, Supervisor } from './supervisor.js';
 
-const cliTypeNames: Record<SearchAttributeType, string> = {
+/** The Temporal CLI's name for each search attribute type (`--search-attribute`, `search-attribute create`). */
+export const cliTypeNames: Record<SearchAttributeType, string> = {
   [SearchAttributeType.TEXT]: 'Text',
   [SearchAttributeType.KEYWORD]: 'Keyword',
   [SearchAttributeType.INT]: 'Int',

@@ -39,7 +39,7 @@ export interface BatchStack {
 
 export async function startBatchStack(
   name: string,
-  options: Pick<PayoutStackOptions, 'limits' | 'sandboxClarificationWindowMs'> = {},
+  options: Pick<PayoutStackOptions, 'limits' | 'sandboxClarificationWindowMs' | 'server'> = {},
 ): Promise<BatchStack> {
   const stack = await startPayoutStack(name, { dataConverter, ...options });
   const payouts = new PayoutsClient({ client: stack.conns.client, taskQueue: stack.taskQueue });

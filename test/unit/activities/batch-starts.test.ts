@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -45,6 +46,8 @@ interface FakeServer {
 function fakeClient(existing: Existing, listed: Listed = {}, server: FakeServer = {}) {
   const starts: Array<{ type: string; options: Record<string, unknown> }> = [];
   const queries: string[] = [];
+  /** Starts the server refused for naming PayoutBatchBlock, by workflow id. */
+  const refused: string[] = [];
   const client = {
     // The activity environment runs each activity inside the client's abort scope.
     withAbortSignal: <R>(_signal: AbortSignal, fn: () => Promise<R>) => fn(),
@@ -56,7 +59,11 @@ function fakeClient(existing: Existing, listed: Listed = {}, server: FakeServer 
         const attributes = (options as { typedSearchAttributes?: Array<{ key: { name: string } }> })
           .typedSearchAttributes;
         if (server.withoutBlockAttribute && attributes?.some((pair) => pair.key.name === 'PayoutBatchBlock')) {
-          const refusal = new Error('3 INVALID_ARGUMENT: search attribute PayoutBatchBlock is not defined');
+          // The dev server's wording (Temporal CLI 1.5.1), seen by test/integration/batch/namespace-without-block.
+          const refusal = new Error(
+            '3 INVALID_ARGUMENT: Namespace default has no mapping defined for search attribute PayoutBatchBlock',
+          );
+          refused.push(options.workflowId);
           throw Object.assign(new Error('Failed to start Workflow'), { cause: refusal });
         }
         starts.push({ type, options });
@@ -90,7 +97,7 @@ function fakeClient(existing: Existing, listed: Listed = {}, server: FakeServer 
       },
     },
   };
-  return { client: client as unknown as Client, starts, queries };
+  return { client: client as unknown as Client, starts, queries, refused };
 }
 
 function startAll(existing: Existing, orders: PayoutStartOrder[]) {
@@ -283,4 +290,34 @@ test('a step lists the payouts it has just started by their block too, before th
   );
   expect((await result).outcomes.map((found) => found.payoutId)).toEqual(['p-1']);
   expect(queries).toEqual([expect.stringContaining("PayoutBatchBlock = 'b-1:2'")]);
+});
+
+test('once the namespace refuses PayoutBatchBlock, the worker leaves it out for ten minutes, then offers it again', async () => {
+  const { client, starts, refused } = fakeClient({}, {}, { withoutBlockAttribute: true });
+  const activities = createBatchStartActivities();
+  const environment = new MockActivityEnvironment({ scheduledTimestampMs: scheduledAtMs }, { client });
+  const startGroup = (orders: PayoutStartOrder[]) =>
+    environment.run((given: PayoutStartsInput) => activities.startBatchPayouts(given), {
+      workflowType: 'PayoutWorkflowV2',
+      orders,
+    } satisfies PayoutStartsInput);
+  const now = jest.spyOn(Date, 'now');
+  try {
+    now.mockReturnValue(scheduledAtMs);
+    await startGroup([order('p-1', 0)]);
+    now.mockReturnValue(scheduledAtMs + 9 * 60_000);
+    await expect(startGroup([order('p-2', 1), order('p-3', 150)])).resolves.toEqual(['started', 'started']);
+    expect(refused).toEqual(['payout-p-1']);
+    now.mockReturnValue(scheduledAtMs + 11 * 60_000);
+    await startGroup([order('p-4', 2)]);
+    expect(refused).toEqual(['payout-p-1', 'payout-p-4']);
+    expect(starts.map(({ options }) => options.workflowId)).toEqual([
+      'payout-p-1',
+      'payout-p-2',
+      'payout-p-3',
+      'payout-p-4',
+    ]);
+  } finally {
+    now.mockRestore();
+  }
 });
