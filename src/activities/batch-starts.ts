@@ -74,8 +74,9 @@ interface StartedPayout {
 const blockRefusalMemoryMs = 10 * 60_000;
 
 /**
- * Whether this worker's namespace takes PayoutBatchBlock, learnt from the server's refusal: one refused start
- * (and one warning) per ten minutes instead of one per payout, and a namespace registered later is noticed.
+ * Whether this worker's namespace takes PayoutBatchBlock, learnt from the server's refusal: refused starts (the
+ * starts sent together with the first, at most `startsAtOnce`) and one warning per ten minutes instead of one
+ * per payout, and a namespace registered later is noticed.
  */
 class BlockAttributeSupport {
   private refusedAtMs: number | undefined;
